@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what the integration tests need on Debian 12 (as root): mosquitto's clients, paho,
+# the Qpid Proton C example broker (built with gcc) and RabbitMQ with its AMQP 1.0 plugin.
+set -euo pipefail
+WORK="${HONOMQTT_TEST_WORK:-$(cd "$(dirname "$0")/.." && pwd)/.tmp}"
+mkdir -p "$WORK"
+packages=(mosquitto mosquitto-clients python3-paho-mqtt python3-qpid-proton libqpid-proton11-dev libqpid-proton11-dev-examples gcc libc6-dev rabbitmq-server openssl)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# RabbitMQ's package starts a system service; the tests run their own nodes on free ports.
+if command -v systemctl >/dev/null 2>&1; then systemctl stop rabbitmq-server >/dev/null 2>&1 || true; fi
+pkill -f 'beam.*rabbit@' >/dev/null 2>&1 || true
+
+# The Proton example broker, with a larger credit window than the example's 5.
+BROKER="$WORK/proton-broker"
+if [ ! -x "$BROKER/broker" ]; then
+  rm -rf "$BROKER"; mkdir -p "$BROKER"
+  cp -r /usr/share/proton/examples/c/. "$BROKER/"
+  sed -i 's/const int WINDOW=5;/const int WINDOW=200;/' "$BROKER/broker.c"
+  gcc -O2 -o "$BROKER/broker" "$BROKER/broker.c" -lqpid-proton -lpthread
+fi
+echo "test dependencies ready in $WORK"

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every test of the project: installs what the tests need (Debian packages, the Qpid Proton
+# example broker, RabbitMQ with its AMQP 1.0 plugin), builds, runs the unit and integration tests
+# and ends with one line "tests: N passed, N failed[, N skipped]".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export HONOMQTT_TEST_WORK="${HONOMQTT_TEST_WORK:-$ROOT/.tmp}"
+mkdir -p "$HONOMQTT_TEST_WORK"
+
+bash scripts/install-test-deps.sh || { echo "installing the test dependencies failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
+
+results="$HONOMQTT_TEST_WORK/results"
+rm -rf "$results"; mkdir -p "$results"
+status=0
+dotnet build HonoMqtt.sln -c Release -nologo -v q || { echo "build failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
+for project in test/HonoMqtt.Adapter.Tests test/HonoMqtt.Adapter.IntegrationTests; do
+  name=$(basename "$project")
+  dotnet test "$project" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+    --logger "console;verbosity=normal" 2>&1 | tee "$results/$name.log" | grep -vE '^\s*(Passed|Skipped) ' || true
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+done
+
+# Sum the counters of every TRX file (one per test project).
+read -r passed failed skipped < <(/usr/bin/python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+p = f = s = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(path).getroot().find(".//{*}ResultSummary/{*}Counters")
+    p += int(c.get("passed")); f += int(c.get("failed")) + int(c.get("error")) + int(c.get("timeout")) + int(c.get("aborted"))
+    s += int(c.get("notExecuted")) + int(c.get("inconclusive"))
+print(p, f, s)
+PY
+)
+[ "$(ls "$results"/*.trx 2>/dev/null | wc -l)" -eq 2 ] || { status=1; failed=$((failed + 1)); echo "a test project produced no results"; }
+[ "$failed" -eq 0 ] || status=1
+if [ "$skipped" -gt 0 ]; then
+  echo "tests: $passed passed, $failed failed, $skipped skipped"
+else
+  echo "tests: $passed passed, $failed failed"
+fi
+exit $status
