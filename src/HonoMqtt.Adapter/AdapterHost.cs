@@ -1,4 +1,12 @@
+using HonoMqtt.Adapter.Auth;
+using HonoMqtt.Adapter.ConnectionEvents;
+using HonoMqtt.Adapter.Downstream;
+using HonoMqtt.Adapter.Downstream.Amqp;
+using HonoMqtt.Adapter.Downstream.Embedded;
+using HonoMqtt.Adapter.Mqtt;
 using HonoMqtt.Adapter.Options;
+using HonoMqtt.Adapter.Protocol;
+using HonoMqtt.Adapter.Registry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,20 +17,76 @@ namespace HonoMqtt.Adapter;
 /// <summary>Wires the adapter's services; used by <c>Program</c> and by the integration tests.</summary>
 public static class AdapterHost
 {
-    public static WebApplication Build(IConfiguration configuration, HonoConfiguration hono, Action<IServiceCollection>? configure = null)
+    public static WebApplication Build(
+        IConfiguration configuration,
+        HonoConfiguration hono,
+        Action<IServiceCollection>? configure = null,
+        Action<LoggerConfiguration>? logging = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddSerilog((_, logger) => logger
-            .ReadFrom.Configuration(configuration)
+        builder.Services.AddSerilog((_, logger) =>
+        {
+            logging?.Invoke(logger);
+            logger
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("MQTTnet", Serilog.Events.LogEventLevel.Warning)
+            .ReadFrom.Configuration(configuration)
             .Enrich.FromLogContext()
-            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
-        builder.Services.AddSingleton(hono);
-        builder.Services.AddSingleton(TimeProvider.System);
-        configure?.Invoke(builder.Services);
+            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+        });
+        var services = builder.Services;
+        services.AddSingleton(hono);
+        services.AddSingleton(hono.Mqtt);
+        services.AddSingleton(hono.Messaging);
+        services.AddSingleton(hono.Registry);
+        services.AddSingleton(hono.ConnectionEvents);
+        services.AddSingleton(TimeProvider.System);
+
+        // Hosted services start in this order and stop in the reverse one: the messaging network is there before
+        // the first device connects and is still there when the last "disconnected" event goes out.
+        services.AddSingleton<FileDeviceRegistry>();
+        services.AddSingleton<IDeviceRegistry>(sp => sp.GetRequiredService<FileDeviceRegistry>());
+        services.AddHostedService(sp => sp.GetRequiredService<FileDeviceRegistry>());
+        if (hono.Messaging.UsesEmbeddedEndpoint)
+        {
+            services.AddSingleton<EmbeddedAmqpEndpoint>();
+            services.AddSingleton<IDownstreamSender>(sp => sp.GetRequiredService<EmbeddedAmqpEndpoint>());
+            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedAmqpEndpoint>());
+        }
+        else
+        {
+            services.AddSingleton<AmqpMessagingClient>();
+            services.AddSingleton<IDownstreamSender>(sp => sp.GetRequiredService<AmqpMessagingClient>());
+            services.AddHostedService(sp => sp.GetRequiredService<AmqpMessagingClient>());
+        }
+
+        services.AddSingleton(sp => new DownstreamMessageFactory(sp.GetRequiredService<TimeProvider>(), hono.Mqtt.DefaultsEnabled));
+        switch (hono.ConnectionEvents.ProducerType)
+        {
+            case ConnectionEventProducerType.Events:
+                services.AddSingleton<EventsConnectionEventProducer>();
+                services.AddSingleton<IConnectionEventProducer>(sp => sp.GetRequiredService<EventsConnectionEventProducer>());
+                services.AddHostedService(sp => sp.GetRequiredService<EventsConnectionEventProducer>());
+                break;
+            case ConnectionEventProducerType.Logging:
+                services.AddSingleton<IConnectionEventProducer, LoggingConnectionEventProducer>();
+                break;
+            default:
+                services.AddSingleton<IConnectionEventProducer, NoConnectionEventProducer>();
+                break;
+        }
+
+        services.AddSingleton<DeviceAuthenticator>();
+        services.AddSingleton<SessionTracker>();
+        services.AddSingleton<ConnectHandler>();
+        services.AddSingleton<PublishHandler>();
+        services.AddSingleton<MqttAdapterServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<MqttAdapterServer>());
+        services.AddHostedService<StartupBanner>();
+        configure?.Invoke(services);
         return builder.Build();
     }
 }

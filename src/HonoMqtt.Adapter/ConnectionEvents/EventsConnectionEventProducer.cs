@@ -1,0 +1,123 @@
+using System.Threading.Channels;
+using HonoMqtt.Adapter.Downstream;
+using HonoMqtt.Adapter.Mqtt;
+using HonoMqtt.Adapter.Protocol;
+using HonoMqtt.Adapter.Registry;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HonoMqtt.Adapter.ConnectionEvents;
+
+/// <summary>
+/// Producer type <c>events</c>: connection events as Hono events on <c>event/&lt;tenant&gt;</c>, for authenticated
+/// sessions only. "disconnected" events are queued and sent by one loop, which drains the queue on shutdown.
+/// </summary>
+public sealed partial class EventsConnectionEventProducer(
+    IDownstreamSender sender,
+    IDeviceRegistry registry,
+    DownstreamMessageFactory messages,
+    ILogger<EventsConnectionEventProducer> logger) : IConnectionEventProducer, IHostedService
+{
+    private static readonly TimeSpan DrainBound = TimeSpan.FromSeconds(10);
+
+    private readonly Channel<(DeviceSession Session, string Reason)> _queue =
+        Channel.CreateUnbounded<(DeviceSession, string)>(new UnboundedChannelOptions { SingleReader = true });
+
+    private Task? _loop;
+
+    public async Task<SendOutcome> ConnectedAsync(DeviceSession session, CancellationToken cancellationToken)
+    {
+        if (session.Identity is not { } identity)
+        {
+            return SendOutcome.Accepted;
+        }
+
+        var tenant = await registry.GetTenantAsync(identity.TenantId, cancellationToken).ConfigureAwait(false);
+        if (tenant is null)
+        {
+            return SendOutcome.Failed(HonoError.TenantDisabledOrNotRegistered);
+        }
+
+        var message = messages.CreateConnectionEvent(tenant, identity.DeviceId, "connected", session.ClientId, null);
+        var outcome = await sender.SendAsync(message.Properties.To, message, waitForOutcome: true, cancellationToken).ConfigureAwait(false);
+        if (outcome.Succeeded)
+        {
+            session.ConnectedEventSent = true;
+        }
+        else
+        {
+            LogNotSent("connected", identity.TenantId, identity.DeviceId, outcome.ToString());
+        }
+
+        return outcome;
+    }
+
+    public void Disconnected(DeviceSession session, string reason)
+    {
+        if (session is { Identity: not null, ConnectedEventSent: true })
+        {
+            _queue.Writer.TryWrite((session, reason));
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = Task.Run(SendLoopAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Runs after the MQTT server has stopped (hosted services stop in reverse order): sends what is queued.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is { } loop)
+        {
+            try
+            {
+                await loop.WaitAsync(DrainBound, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+            {
+                LogDrainIncomplete(_queue.Reader.Count);
+            }
+        }
+    }
+
+    private async Task SendLoopAsync()
+    {
+        await foreach (var (session, reason) in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            var identity = session.Identity!;
+            try
+            {
+                var tenant = await registry.GetTenantAsync(identity.TenantId, CancellationToken.None).ConfigureAwait(false);
+                if (tenant is null)
+                {
+                    LogNotSent("disconnected", identity.TenantId, identity.DeviceId, "tenant no longer registered");
+                    continue;
+                }
+
+                var data = new Dictionary<string, string> { ["reason"] = reason };
+                var message = messages.CreateConnectionEvent(tenant, identity.DeviceId, "disconnected", session.ClientId, data);
+                var outcome = await sender.SendAsync(message.Properties.To, message, waitForOutcome: true, CancellationToken.None).ConfigureAwait(false);
+                if (!outcome.Succeeded)
+                {
+                    LogNotSent("disconnected", identity.TenantId, identity.DeviceId, outcome.ToString());
+                }
+            }
+            catch (Exception e)
+            {
+                LogSendFailed(e, identity.TenantId, identity.DeviceId);
+            }
+        }
+    }
+
+    [LoggerMessage(311, LogLevel.Warning, "Connection event {Cause} for device {DeviceId} of tenant {TenantId} not delivered: {Outcome}")]
+    private partial void LogNotSent(string cause, string tenantId, string deviceId, string outcome);
+
+    [LoggerMessage(312, LogLevel.Error, "Sending the disconnected event for device {DeviceId} of tenant {TenantId} failed")]
+    private partial void LogSendFailed(Exception exception, string tenantId, string deviceId);
+
+    [LoggerMessage(313, LogLevel.Warning, "Shutdown: {Count} disconnected events could not be sent in time")]
+    private partial void LogDrainIncomplete(int count);
+}

@@ -1,0 +1,144 @@
+using HonoMqtt.Adapter.Auth;
+using HonoMqtt.Adapter.ConnectionEvents;
+using HonoMqtt.Adapter.Options;
+using HonoMqtt.Adapter.Protocol;
+using HonoMqtt.Adapter.Registry;
+using Microsoft.Extensions.Logging;
+using MQTTnet.Formatter;
+using MQTTnet.Server;
+
+namespace HonoMqtt.Adapter.Mqtt;
+
+/// <summary>
+/// CONNECT → CONNACK in Hono's order [AbstractVertxBasedMqttProtocolAdapter]: adapter connection limit, credentials
+/// (tenant pre-check first), post-authentication checks, then the "connected" event; the first failure decides the code.
+/// </summary>
+public sealed partial class ConnectHandler(
+    MqttAdapterOptions options,
+    DeviceAuthenticator authenticator,
+    IDeviceRegistry registry,
+    SessionTracker sessions,
+    IConnectionEventProducer connectionEvents,
+    TimeProvider timeProvider,
+    ILogger<ConnectHandler> logger)
+{
+    /// <summary>Decides the CONNACK; on success returns the new session (not yet established).</summary>
+    public async Task<DeviceSession?> HandleAsync(ValidatingConnectionEventArgs e)
+    {
+        try
+        {
+            var (session, rejection) = await ValidateAsync(e).ConfigureAwait(false);
+            if (rejection is { } r)
+            {
+                e.ReasonCode = ConnackTable.ToReasonCode(r, e.ProtocolVersion);
+                return null;
+            }
+
+            return session;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogUnexpected(ex, e.ClientId);
+            e.ReasonCode = ConnackTable.ToReasonCode(ConnectRejection.Unexpected, e.ProtocolVersion);
+            return null;
+        }
+    }
+
+    private async Task<(DeviceSession? Session, ConnectRejection? Rejection)> ValidateAsync(ValidatingConnectionEventArgs e)
+    {
+        if (e.ProtocolVersion is not (MqttProtocolVersion.V311 or MqttProtocolVersion.V500))
+        {
+            return Reject(e, ConnectRejection.UnsupportedProtocolVersion, "only MQTT 3.1.1 and 5.0 are supported");
+        }
+
+        // Checked before any authentication; only established connections count [Hono].
+        if (options.MaxConnections > 0 && sessions.Count >= options.MaxConnections)
+        {
+            return Reject(e, ConnectRejection.AdapterConnectionsExceeded, "adapter connection limit reached");
+        }
+
+        var clientId = ClientIdAssigner.EnsureClientId(e);
+        if (clientId is null)
+        {
+            return Reject(e, ConnectRejection.ClientIdentifierNotValid, "no client identifier could be assigned");
+        }
+
+        DeviceIdentity? identity = null;
+        if (options.AuthenticationRequired)
+        {
+            var result = await authenticator.AuthenticateAsync(e.UserName, e.RawPassword, e.CancellationToken).ConfigureAwait(false);
+            if (result.Rejection is { } rejection)
+            {
+                return Reject(e, rejection, result.Reason ?? rejection.ToString());
+            }
+
+            identity = result.Identity!;
+            if (await CheckAfterAuthenticationAsync(identity, result.Tenant!, e.CancellationToken).ConfigureAwait(false) is { } failure)
+            {
+                return Reject(e, failure.Rejection, failure.Reason);
+            }
+        }
+
+        // MQTTnet lets a new connection take over the session of the same client id. We allow that only for the
+        // same device, so that no device can end another one's session (see docs/compatibility.md).
+        if (sessions.FindByClientId(clientId) is { } existing && existing.Identity != identity)
+        {
+            return Reject(e, ConnectRejection.ClientIdentifierNotValid, "client identifier in use by another device");
+        }
+
+        var session = new DeviceSession(identity, clientId, e.ProtocolVersion, e.RemoteEndPoint, timeProvider.GetUtcNow());
+        if (identity is not null)
+        {
+            var outcome = await connectionEvents.ConnectedAsync(session, e.CancellationToken).ConfigureAwait(false);
+            if (!outcome.Succeeded)
+            {
+                return Reject(e, ConnectRejection.ServiceUnavailable, $"connected event not accepted: {outcome}");
+            }
+        }
+
+        LogAccepted(session.ToString(), e.ProtocolVersion);
+        return (session, null);
+    }
+
+    private async Task<(ConnectRejection Rejection, string Reason)?> CheckAfterAuthenticationAsync(
+        DeviceIdentity identity, TenantInfo tenant, CancellationToken cancellationToken)
+    {
+        if (!tenant.Enabled)
+        {
+            return (ConnectRejection.TenantDisabled, HonoError.TenantDisabledOrNotRegistered.Message);
+        }
+
+        if (!tenant.IsAdapterEnabled())
+        {
+            return (ConnectRejection.AdapterDisabled, HonoError.AdapterDisabled.Message);
+        }
+
+        if (tenant.Limits.MaxConnections >= 0 && sessions.CountForTenant(identity.TenantId) >= tenant.Limits.MaxConnections)
+        {
+            return (ConnectRejection.TenantConnectionsExceeded, "tenant connection limit reached");
+        }
+
+        var assertion = await registry.AssertRegistrationAsync(identity.TenantId, identity.DeviceId, null, cancellationToken).ConfigureAwait(false);
+        if (!assertion.Succeeded)
+        {
+            return (ConnectRejection.RegistrationAssertionFailed, assertion.Error!.Value.Message);
+        }
+
+        return null;
+    }
+
+    private (DeviceSession?, ConnectRejection?) Reject(ValidatingConnectionEventArgs e, ConnectRejection rejection, string reason)
+    {
+        LogRejected(e.ClientId, e.UserName, rejection, reason);
+        return (null, rejection);
+    }
+
+    [LoggerMessage(201, LogLevel.Information, "Connection accepted: {Session}, MQTT {Version}")]
+    private partial void LogAccepted(string session, MqttProtocolVersion version);
+
+    [LoggerMessage(202, LogLevel.Information, "Connection refused: client {ClientId}, user {UserName}: {Rejection} ({Reason})")]
+    private partial void LogRejected(string clientId, string? userName, ConnectRejection rejection, string reason);
+
+    [LoggerMessage(203, LogLevel.Error, "Unexpected failure while handling the CONNECT of client {ClientId}")]
+    private partial void LogUnexpected(Exception exception, string clientId);
+}

@@ -1,0 +1,40 @@
+using System.Net;
+using HonoMqtt.Adapter.Auth;
+using MQTTnet.Formatter;
+
+namespace HonoMqtt.Adapter.Mqtt;
+
+/// <summary>The adapter's state of one MQTT connection: who it is and whether its end has been reported.</summary>
+public sealed class DeviceSession(DeviceIdentity? identity, string clientId, MqttProtocolVersion protocolVersion, EndPoint? remote, DateTimeOffset connectedAt)
+{
+    public const string ItemKey = "hono-mqtt.session";
+
+    private int _ended;
+
+    /// <summary>The authenticated device or gateway; null when authentication is not required.</summary>
+    public DeviceIdentity? Identity { get; } = identity;
+
+    public string ClientId { get; } = clientId;
+
+    public MqttProtocolVersion ProtocolVersion { get; } = protocolVersion;
+
+    public EndPoint? Remote { get; } = remote;
+
+    public DateTimeOffset ConnectedAt { get; } = connectedAt;
+
+    /// <summary>True once a "connected" connection event was sent for this session.</summary>
+    public bool ConnectedEventSent { get; set; }
+
+    /// <summary>The connection's channel, when known (it tells whether a packet exceeded the size limit).</summary>
+    public GuardedChannel? Channel { get; set; }
+
+    /// <summary>Why the adapter itself closed the connection, if it did.</summary>
+    public string? CloseReason { get; set; }
+
+    public bool IsEnded => Volatile.Read(ref _ended) != 0;
+
+    /// <summary>True for the one caller that ends the session (so that its end is reported exactly once).</summary>
+    public bool TryEnd() => Interlocked.Exchange(ref _ended, 1) == 0;
+
+    public override string ToString() => Identity is { } id ? $"{id.DeviceId}@{id.TenantId} ({ClientId})" : $"unauthenticated ({ClientId})";
+}

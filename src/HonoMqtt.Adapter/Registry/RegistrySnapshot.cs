@@ -1,0 +1,70 @@
+using HonoMqtt.Adapter.Protocol;
+
+namespace HonoMqtt.Adapter.Registry;
+
+/// <summary>An immutable view of the whole registry, replaced as a whole on reload.</summary>
+public sealed class RegistrySnapshot(
+    IReadOnlyDictionary<string, TenantInfo> tenants,
+    IReadOnlyDictionary<(string Tenant, string Device), DeviceInfo> devices,
+    IReadOnlyDictionary<(string Tenant, string Type, string AuthId), CredentialsInfo> credentials)
+{
+    public static RegistrySnapshot Empty { get; } = new(new Dictionary<string, TenantInfo>(), new Dictionary<(string, string), DeviceInfo>(),
+        new Dictionary<(string, string, string), CredentialsInfo>());
+
+    public int TenantCount => tenants.Count;
+
+    public int DeviceCount => devices.Count;
+
+    public TenantInfo? GetTenant(string tenantId) => tenants.GetValueOrDefault(tenantId);
+
+    public DeviceInfo? GetDevice(string tenantId, string deviceId) => devices.GetValueOrDefault((tenantId, deviceId));
+
+    public CredentialsInfo? GetCredentials(string tenantId, string type, string authId) =>
+        credentials.GetValueOrDefault((tenantId, type, authId));
+
+    public AssertionResult AssertRegistration(string tenantId, string deviceId, string? gatewayId)
+    {
+        if (!tenants.ContainsKey(tenantId))
+        {
+            return AssertionResult.Failed(HonoError.DeviceDisabledOrNotRegistered);
+        }
+
+        var device = GetDevice(tenantId, deviceId);
+        if (device is not { Enabled: true })
+        {
+            return AssertionResult.Failed(HonoError.DeviceDisabledOrNotRegistered);
+        }
+
+        var authorized = AuthorizedGateways(tenantId, device);
+        if (gatewayId is not null && gatewayId != deviceId)
+        {
+            var gateway = GetDevice(tenantId, gatewayId);
+            if (gateway is not { Enabled: true } || !authorized.Contains(gatewayId))
+            {
+                return AssertionResult.Failed(HonoError.GatewayDisabledOrNotRegistered);
+            }
+        }
+
+        return new AssertionResult(device, null, authorized);
+    }
+
+    /// <summary>The device's <c>via</c> plus every gateway whose <c>memberOf</c> meets the device's <c>viaGroups</c>.</summary>
+    private List<string> AuthorizedGateways(string tenantId, DeviceInfo device)
+    {
+        var result = new List<string>(device.Via);
+        if (device.ViaGroups.Count == 0)
+        {
+            return result;
+        }
+
+        foreach (var ((tenant, id), candidate) in devices)
+        {
+            if (tenant == tenantId && candidate.MemberOf.Any(device.ViaGroups.Contains) && !result.Contains(id))
+            {
+                result.Add(id);
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,97 @@
+using FluentAssertions;
+using HonoMqtt.Adapter.Downstream.Embedded;
+using HonoMqtt.Adapter.Mqtt;
+using HonoMqtt.Adapter.Options;
+using HonoMqtt.Adapter.Registry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HonoMqtt.Adapter.IntegrationTests.Harness;
+
+/// <summary>
+/// The real adapter host, in-process, on free ports (MQTT and, unless an external network is configured, the embedded
+/// AMQP endpoint), with its own registry file. Disposing it stops it like SIGTERM does and checks that it logged no error.
+/// </summary>
+public sealed class RunningAdapter : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ErrorLogSink _errors;
+
+    private RunningAdapter(WebApplication app, ErrorLogSink errors, string registryPath)
+    {
+        _app = app;
+        _errors = errors;
+        RegistryPath = registryPath;
+    }
+
+    public string RegistryPath { get; }
+
+    public int MqttPort => _app.Services.GetRequiredService<MqttAdapterServer>().InsecurePort;
+
+    /// <summary>The embedded endpoint's port (only without an external messaging network).</summary>
+    public int AmqpPort => _app.Services.GetRequiredService<EmbeddedAmqpEndpoint>().BoundPort;
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Tolerates logged errors (for tests that provoke them on purpose).</summary>
+    public bool ExpectErrors { get; set; }
+
+    public static async Task<RunningAdapter> StartAsync(string registryJson, IDictionary<string, string?>? settings = null)
+    {
+        var directory = Directory.CreateTempSubdirectory("hono-mqtt-test-");
+        var registryPath = Path.Combine(directory.FullName, "registry.json");
+        await File.WriteAllTextAsync(registryPath, registryJson);
+
+        var values = new Dictionary<string, string?>
+        {
+            ["hono:mqtt:insecurePort"] = "0",
+            ["hono:messaging:embeddedPort"] = "0",
+            ["hono:registry:path"] = registryPath,
+            ["hono:registry:reloadInterval"] = "100",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var hono = HonoConfiguration.Bind(configuration, out var errors);
+        errors.Should().BeEmpty();
+        var sink = new ErrorLogSink();
+        var app = AdapterHost.Build(configuration, hono, logging: l => l.WriteTo.Sink(sink));
+        await app.StartAsync();
+        return new RunningAdapter(app, sink, registryPath);
+    }
+
+    /// <summary>Replaces the registry file and waits until the adapter has loaded it.</summary>
+    public async Task UpdateRegistryAsync(string registryJson)
+    {
+        var registry = _app.Services.GetRequiredService<FileDeviceRegistry>();
+        var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnReloaded(RegistrySnapshot _) => loaded.TrySetResult();
+        registry.Reloaded += OnReloaded;
+        try
+        {
+            await File.WriteAllTextAsync(RegistryPath, registryJson);
+            await loaded.Task.WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        finally
+        {
+            registry.Reloaded -= OnReloaded;
+        }
+    }
+
+    /// <summary>Stops the adapter as on SIGTERM.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        if (!ExpectErrors)
+        {
+            _errors.Errors.Should().BeEmpty("the adapter must not log errors");
+        }
+    }
+}
