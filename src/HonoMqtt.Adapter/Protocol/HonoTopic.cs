@@ -70,7 +70,7 @@ public static class HonoTopic
             segments[0],
             SegmentOrNull(segments, 1),
             SegmentOrNull(segments, 2),
-            segments,
+            Array.AsReadOnly(segments),
             bag);
         return true;
     }
