@@ -1,7 +1,6 @@
 using HonoMqtt.Adapter.Auth;
 using HonoMqtt.Adapter.ConnectionEvents;
 using HonoMqtt.Adapter.Downstream;
-using HonoMqtt.Adapter.Downstream.Amqp;
 using HonoMqtt.Adapter.Downstream.Embedded;
 using HonoMqtt.Adapter.Mqtt;
 using HonoMqtt.Adapter.Options;
@@ -58,9 +57,7 @@ public static class AdapterHost
         }
         else
         {
-            services.AddSingleton<AmqpMessagingClient>();
-            services.AddSingleton<IDownstreamSender>(sp => sp.GetRequiredService<AmqpMessagingClient>());
-            services.AddHostedService(sp => sp.GetRequiredService<AmqpMessagingClient>());
+            throw new NotSupportedException("TEMPORARY until the external client merges");
         }
 
         services.AddSingleton(sp => new DownstreamMessageFactory(sp.GetRequiredService<TimeProvider>(), hono.Mqtt.DefaultsEnabled));

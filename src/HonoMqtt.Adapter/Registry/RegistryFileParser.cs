@@ -9,7 +9,7 @@ namespace HonoMqtt.Adapter.Registry;
 /// Parses the registry file: <c>{"tenants": {id: tenant}, "devices": {tenant: {device-id: device + "credentials": [...]}}}</c>,
 /// with Hono's management-API member names. Plain passwords (<c>pwd-plain</c>) are hashed here and never kept.
 /// </summary>
-public static class RegistryFileParser
+public static partial class RegistryFileParser
 {
     private static readonly string[] InstantFormats =
     [
@@ -255,10 +255,14 @@ public static class RegistryFileParser
 
     /// <summary>Hono parses validity bounds with ISO_OFFSET_DATE_TIME; anything else counts as absent [CredentialsObject.getInstant].</summary>
     private static DateTimeOffset? Instant(JsonObject obj, string name) =>
-        obj[name] is JsonValue v && v.TryGetValue<string>(out var text) &&
+        obj[name] is JsonValue v && v.TryGetValue<string>(out var text) && IsoOffsetDateTime().IsMatch(text) &&
         DateTimeOffset.TryParseExact(text, InstantFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant)
             ? instant
             : null;
+
+    // Java's ISO_OFFSET_DATE_TIME: the offset is Z or ±hh:mm (.NET would also take ±hhmm).
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$")]
+    private static partial System.Text.RegularExpressions.Regex IsoOffsetDateTime();
 
     private static string? String(JsonNode? obj, string name, string path, List<string> errors, bool required = false)
     {

@@ -137,7 +137,7 @@ public sealed class ConnectionEventTests
             .Should().Be("takeover");
         await second.DisconnectAsync();
         await ExpectEventAsync(events, "disconnected", "same-id");
-        events.TryTake(out _).Should().BeFalse("each session has exactly one connected and one disconnected event");
+        events.TryTake(out var _).Should().BeFalse("each session has exactly one connected and one disconnected event");
     }
 
     [Test]

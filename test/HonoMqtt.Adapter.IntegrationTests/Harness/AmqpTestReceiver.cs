@@ -25,7 +25,13 @@ public sealed class AmqpTestReceiver : IAsyncDisposable
     public static async Task<AmqpTestReceiver> AttachAsync(Address address, string source, int credit = 100)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var connection = await new ConnectionFactory().CreateAsync(address, cts.Token);
+        var factory = new ConnectionFactory();
+        if (address.User is null)
+        {
+            factory.SASL.Profile = Amqp.Sasl.SaslProfile.Anonymous;
+        }
+
+        var connection = await factory.CreateAsync(address, cts.Token);
         var session = new Session(connection);
         var attached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var link = new ReceiverLink(session, "test-receiver-" + Guid.NewGuid().ToString("N")[..8], new Attach
