@@ -22,6 +22,7 @@ public sealed class ChildProcess : IAsyncDisposable
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
     private readonly StreamWriter? _log;
+    private readonly Action<string>? _onStandardOutputLine;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private bool _logClosed;
     private TaskCompletionSource _outputChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -31,9 +32,10 @@ public sealed class ChildProcess : IAsyncDisposable
         AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAllRunning();
     }
 
-    private ChildProcess(ProcessStartInfo start, string command, string? logFile)
+    private ChildProcess(ProcessStartInfo start, string command, string? logFile, Action<string>? onStandardOutputLine)
     {
         Command = command;
+        _onStandardOutputLine = onStandardOutputLine;
         if (logFile is not null)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logFile))!);
@@ -42,7 +44,14 @@ public sealed class ChildProcess : IAsyncDisposable
         }
 
         _process = new Process { StartInfo = start };
-        _process.OutputDataReceived += (_, e) => OnLine(e.Data, _stdout, "out");
+        _process.OutputDataReceived += (_, e) =>
+        {
+            OnLine(e.Data, _stdout, "out");
+            if (e.Data is not null)
+            {
+                _onStandardOutputLine?.Invoke(e.Data);
+            }
+        };
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data, _stderr, "err");
         try
         {
@@ -108,12 +117,17 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts <paramref name="fileName"/> with stdin closed. <paramref name="environment"/> adds or (with null values) removes
+    /// variables; <paramref name="onStandardOutputLine"/> sees every line of stdout, in order, as it is read.
+    /// </summary>
     public static ChildProcess Start(
         string fileName,
         IEnumerable<string> arguments,
         string? workingDirectory = null,
         IReadOnlyDictionary<string, string?>? environment = null,
-        string? logFile = null)
+        string? logFile = null,
+        Action<string>? onStandardOutputLine = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -140,7 +154,7 @@ public sealed class ChildProcess : IAsyncDisposable
             }
         }
 
-        return new ChildProcess(start, string.Join(' ', [fileName, .. start.ArgumentList.Select(Quote)]), logFile);
+        return new ChildProcess(start, string.Join(' ', [fileName, .. start.ArgumentList.Select(Quote)]), logFile, onStandardOutputLine);
     }
 
     /// <summary>Runs a process to its end; at <paramref name="timeout"/> it is killed and the result says so.</summary>
