@@ -46,10 +46,11 @@ public sealed class MosquittoBroker : IAsyncDisposable
             await stop.CancelAsync().ConfigureAwait(false);
             var error = await ready.ContinueWith(t => t.Exception?.GetBaseException(), TaskScheduler.Default).ConfigureAwait(false);
             var output = process.Tail();
-            var exited = process.HasExited; // e.g. another process took the port meanwhile: try another one
+            // another process took the port between FreePort.Get() and the bind: try another one
+            var portTaken = process.HasExited && output.Contains("already in use", StringComparison.Ordinal);
             await process.DisposeAsync().ConfigureAwait(false);
             Directory.Delete(directory, recursive: true);
-            if (attempt >= 3 || !exited || cancellationToken.IsCancellationRequested)
+            if (attempt >= 3 || !portTaken || cancellationToken.IsCancellationRequested)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 throw new InvalidOperationException($"mosquitto did not start on 127.0.0.1:{port} ({error?.Message}):{Environment.NewLine}{output}", error);

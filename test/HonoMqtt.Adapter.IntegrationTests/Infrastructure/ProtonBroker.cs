@@ -33,9 +33,11 @@ public sealed class ProtonBroker : IAsyncDisposable
     public bool IsRunning => !_process.HasExited;
 
     /// <summary>Starts the broker and returns once it listens and accepts TCP connections.</summary>
-    public static async Task<ProtonBroker> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<ProtonBroker> StartAsync(CancellationToken cancellationToken = default) => StartAsync(BinaryPath, cancellationToken);
+
+    /// <summary>Starts the broker built at <paramref name="binary"/> (its directory is the working directory, for its demo certificates).</summary>
+    public static async Task<ProtonBroker> StartAsync(string binary, CancellationToken cancellationToken)
     {
-        var binary = BinaryPath;
         if (!File.Exists(binary))
         {
             throw new FileNotFoundException(
@@ -64,9 +66,10 @@ public sealed class ProtonBroker : IAsyncDisposable
                     .ConfigureAwait(false);
                 return new ProtonBroker(process, port);
             }
-            catch (Exception e) when (attempt < 3 && process.HasExited && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (attempt < 3 && process.HasExited && process.Tail().Contains("already in use", StringComparison.Ordinal)
+                                      && !cancellationToken.IsCancellationRequested)
             {
-                // most likely someone took the port between FreePort.Get() and the broker's bind: try another one
+                // someone took the port between FreePort.Get() and the broker's bind: try another one
                 TestContextLog($"Proton broker on port {port} exited during start-up ({e.Message}); retrying with another port");
                 await process.DisposeAsync().ConfigureAwait(false);
             }

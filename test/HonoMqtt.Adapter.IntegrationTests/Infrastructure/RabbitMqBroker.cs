@@ -56,6 +56,7 @@ public sealed class RabbitMqBroker : IAsyncDisposable
             "log.file = false",
             "log.console = true",
             "log.console.level = info",
+            "log.console.use_colors = off",
         ]);
 
         const string loopbackOnly = "-kernel inet_dist_use_interface {127,0,0,1} -start_epmd false";
@@ -144,9 +145,9 @@ public sealed class RabbitMqBroker : IAsyncDisposable
                 await broker.StartNodeAsync(cancellationToken).ConfigureAwait(false);
                 return broker;
             }
-            catch (Exception e) when (attempt < 3 && broker._node?.HasExited != false && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (attempt < 3 && IsPortConflict(e.Message) && !cancellationToken.IsCancellationRequested)
             {
-                // a process exited during start-up, most likely because another process took one of the free ports
+                // another process took one of the free ports between FreePort.Get() and the bind
                 NUnit.Framework.TestContext.Progress.WriteLine($"RabbitMQ {broker.NodeName} did not start ({e.Message}); retrying with other ports");
                 await broker.DisposeAsync().ConfigureAwait(false);
             }
@@ -305,6 +306,9 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         }
     }
 
+    private static bool IsPortConflict(string output) =>
+        output.Contains("eaddrinuse", StringComparison.OrdinalIgnoreCase) || output.Contains("already in use", StringComparison.OrdinalIgnoreCase);
+
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private async Task StartEpmdAsync(CancellationToken cancellationToken)
@@ -314,10 +318,10 @@ public sealed class RabbitMqBroker : IAsyncDisposable
             ["-port", Invariant(EpmdPort), "-address", "127.0.0.1"],
             workingDirectory: DataDirectory,
             environment: _environment,
-            logFile: _consoleLog);
+            logFile: Path.ChangeExtension(_consoleLog, ".epmd.log"));
         await WhileRunningAsync(
                 _epmd,
-                token => Eventually.Until(ct => PortProbe.AcceptsTcpAsync(EpmdPort, ct), TimeSpan.FromSeconds(15), $"epmd accepts TCP on 127.0.0.1:{EpmdPort}", token),
+                token => Eventually.Until(EpmdAnswersAsync, TimeSpan.FromSeconds(15), $"epmd answers on 127.0.0.1:{EpmdPort}", token),
                 cancellationToken)
             .ConfigureAwait(false);
     }
@@ -338,6 +342,18 @@ public sealed class RabbitMqBroker : IAsyncDisposable
             .ConfigureAwait(false);
         LastStartDuration = clock.Elapsed;
         NUnit.Framework.TestContext.Progress.WriteLine($"{this} ready after {LastStartDuration.TotalSeconds:0.0} s");
+    }
+
+    /// <summary>Sends epmd a NAMES_REQ and expects its answer, which starts with its own port (4 bytes, big-endian).</summary>
+    private async Task<bool> EpmdAnswersAsync(CancellationToken cancellationToken)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(System.Net.IPAddress.Loopback, EpmdPort, cancellationToken).ConfigureAwait(false);
+        var stream = client.GetStream();
+        await stream.WriteAsync(new byte[] { 0, 1, 110 }, cancellationToken).ConfigureAwait(false);
+        var answer = new byte[4];
+        await stream.ReadExactlyAsync(answer, cancellationToken).ConfigureAwait(false);
+        return System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(answer) == EpmdPort;
     }
 
     private async Task<bool> AcceptsAmqpConnectionAsync(CancellationToken cancellationToken)
