@@ -13,9 +13,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# RabbitMQ's package starts a system service; the tests run their own nodes on free ports.
-if command -v systemctl >/dev/null 2>&1; then systemctl stop rabbitmq-server >/dev/null 2>&1 || true; fi
-pkill -f 'beam.*rabbit@' >/dev/null 2>&1 || true
+# RabbitMQ's package may start a system service when it is installed. The tests run their own nodes (own epmd,
+# free ports) and do not need it stopped, so stop it only right after installing it here, through the service
+# itself: never by process name, which would also hit other RabbitMQ nodes running on this machine.
+if [[ " ${missing[*]} " == *" rabbitmq-server "* ]]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  if [ -d /run/systemd/system ]; then $SUDO systemctl stop rabbitmq-server >/dev/null 2>&1 || true
+  elif command -v service >/dev/null 2>&1; then $SUDO service rabbitmq-server stop >/dev/null 2>&1 || true; fi
+fi
 
 # The Proton example broker, with a larger credit window than the example's 5.
 BROKER="$WORK/proton-broker"

@@ -7,11 +7,14 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 export HONOMQTT_TEST_WORK="${HONOMQTT_TEST_WORK:-$ROOT/.tmp}"
 mkdir -p "$HONOMQTT_TEST_WORK"
+HONOMQTT_TEST_WORK=$(cd "$HONOMQTT_TEST_WORK" && pwd -P)
 
 bash scripts/install-test-deps.sh || { echo "installing the test dependencies failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
 
 results="$HONOMQTT_TEST_WORK/results"
 rm -rf "$results"; mkdir -p "$results"
+# broker state and logs of earlier runs (the fixtures delete their state on dispose; a killed run may leave some)
+rm -rf "$HONOMQTT_TEST_WORK/rabbitmq" "$HONOMQTT_TEST_WORK/mosquitto" "$HONOMQTT_TEST_WORK/logs"
 status=0
 dotnet build HonoMqtt.sln -c Release -nologo -v q || { echo "build failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
 for project in test/HonoMqtt.Adapter.Tests test/HonoMqtt.Adapter.IntegrationTests; do
@@ -34,6 +37,27 @@ print(p, f, s)
 PY
 )
 [ "$(ls "$results"/*.trx 2>/dev/null | wc -l)" -eq 2 ] || { status=1; failed=$((failed + 1)); echo "a test project produced no results"; }
+
+# The broker fixtures (Proton broker, RabbitMQ with its epmd, mosquitto) run with their working directory in their
+# directory of the work directory and must be gone once the tests are: any such process still there is a leak,
+# reported as a failure and ended by its PID.
+work_processes() {
+  local p cwd cmd
+  for p in /proc/[0-9]*; do
+    cwd=$(readlink "$p/cwd" 2>/dev/null) || continue
+    case "$cwd" in "$HONOMQTT_TEST_WORK"/proton-broker | "$HONOMQTT_TEST_WORK"/rabbitmq/* | "$HONOMQTT_TEST_WORK"/mosquitto/*) ;; *) continue ;; esac
+    cmd="$(cat "$p/comm" 2>/dev/null) $(tr '\0' ' ' < "$p/cmdline" 2>/dev/null)"
+    case "$cmd" in beam.smp* | epmd* | erl_child_setup* | inet_gethost* | broker* | mosquitto* | *rabbitmq-server* | *rabbit_disk_monitor*) echo "${p#/proc/}" ;; esac
+  done
+}
+leftovers=$(work_processes)
+for _ in $(seq 1 50); do [ -z "$leftovers" ] && break; sleep 0.1; leftovers=$(work_processes); done
+if [ -n "$leftovers" ]; then
+  echo "test processes left behind:"
+  for p in $leftovers; do echo "  $p $(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null)"; done
+  kill -KILL $leftovers 2>/dev/null || true
+  status=1; failed=$((failed + 1))
+fi
 [ "$failed" -eq 0 ] || status=1
 if [ "$skipped" -gt 0 ]; then
   echo "tests: $passed passed, $failed failed, $skipped skipped"
