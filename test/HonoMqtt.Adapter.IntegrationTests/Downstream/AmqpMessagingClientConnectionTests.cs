@@ -137,6 +137,24 @@ public sealed class AmqpMessagingClientConnectionTests : DownstreamTestBase
     }
 
     [Test]
+    public async Task ASendPendingWhenThePeerDetachesTheLinkIs503AndTheLinkIsReattached()
+    {
+        var client = await StartClientAsync(o => o.SendMessageTimeout = 10_000);
+        Peer.Answer = PeerAnswer.Hold;
+        var pending = SendAsync(client, "event/TENANT", "pending");
+        await Eventually.UntilAsync(() => Peer.HeldCount == 1, Deadline, "message held");
+
+        Peer.DetachLinks(ErrorCode.ResourceLimitExceeded);
+
+        (await pending.WaitAsync(Deadline)).Error.Should().Be(HonoError.TemporarilyUnavailable,
+            "the library reports the detach as 'rejected' with the detach error; that is no disposition of the peer");
+        Peer.Answer = PeerAnswer.Accept;
+        (await SendAsync(client, "event/TENANT", "after")).Should().Be(SendOutcome.Accepted);
+        Peer.AttachTargets.Should().Equal("event/TENANT", "event/TENANT");
+        client.ConnectCount.Should().Be(1);
+    }
+
+    [Test]
     public async Task WhileThePeerIsDownSendsFailFastAndRecoverWithoutRestartingTheClient()
     {
         var client = await StartClientAsync();

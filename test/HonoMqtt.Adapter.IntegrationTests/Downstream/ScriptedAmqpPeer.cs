@@ -116,6 +116,15 @@ public sealed class ScriptedAmqpPeer : ILinkProcessor, IHandler, IDisposable
         }
     }
 
+    /// <summary>Detaches every open link with <paramref name="condition"/>; the connection stays open.</summary>
+    public void DetachLinks(string condition = ErrorCode.DetachForced)
+    {
+        foreach (var link in _links.Keys)
+        {
+            link.Close(TimeSpan.Zero, new Error(condition) { Description = "detached by script" });
+        }
+    }
+
     /// <summary>Grants <paramref name="credit"/> on every open link.</summary>
     public void GrantCredit(int credit)
     {

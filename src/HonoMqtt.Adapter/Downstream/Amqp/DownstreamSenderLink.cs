@@ -265,6 +265,7 @@ internal sealed class DownstreamSenderLink
         }
         catch (TimeoutException)
         {
+            _attached.TrySetResult(HonoError.TemporarilyUnavailable); // a late detach is then not logged as a refusal
             _logger.LinkAttachTimedOut(Target, (int)_settings.AttachTimeout.TotalMilliseconds);
             CloseQuietly();
             return HonoError.TemporarilyUnavailable;
