@@ -1,6 +1,7 @@
 using HonoMqtt.Adapter.Auth;
 using HonoMqtt.Adapter.ConnectionEvents;
 using HonoMqtt.Adapter.Downstream;
+using HonoMqtt.Adapter.Downstream.Amqp;
 using HonoMqtt.Adapter.Downstream.Embedded;
 using HonoMqtt.Adapter.Mqtt;
 using HonoMqtt.Adapter.Options;
@@ -57,7 +58,9 @@ public static class AdapterHost
         }
         else
         {
-            throw new NotSupportedException("TEMPORARY until the external client merges");
+            services.AddSingleton<AmqpMessagingClient>();
+            services.AddSingleton<IDownstreamSender>(sp => sp.GetRequiredService<AmqpMessagingClient>());
+            services.AddHostedService(sp => sp.GetRequiredService<AmqpMessagingClient>());
         }
 
         services.AddSingleton(sp => new DownstreamMessageFactory(sp.GetRequiredService<TimeProvider>(), hono.Mqtt.DefaultsEnabled));
