@@ -237,7 +237,9 @@ internal sealed class DownstreamSenderLink
             var attach = new Attach
             {
                 Source = new Source(),
-                Target = new Target { Address = Target },
+                // Events are durable: a broker that creates queues on attach (RabbitMQ's "/queue/...") then creates a
+                // durable one, so that accepted events survive a broker restart. Peers that route ignore the hint.
+                Target = new Target { Address = Target, Durable = Key.StartsWith("event/", StringComparison.Ordinal) ? 1u : 0u },
                 SndSettleMode = SenderSettleMode.Unsettled,
                 RcvSettleMode = ReceiverSettleMode.First,
             };
