@@ -12,7 +12,9 @@ public sealed record HonoConfiguration(
     /// <summary>Adds the configuration sources in Hono's order of precedence (later wins).</summary>
     public static void AddSources(IConfigurationBuilder builder, string[] args)
     {
-        builder.AddJsonFile("appsettings.json", optional: true, reloadOnChange: false);
+        // appsettings.json next to the executable, then one in the working directory.
+        builder.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false);
+        builder.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true, reloadOnChange: false);
         builder.Add(new HonoEnvironmentVariablesConfigurationSource());
         builder.AddEnvironmentVariables();
         builder.AddCommandLine(args);
