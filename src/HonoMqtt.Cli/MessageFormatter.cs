@@ -7,7 +7,10 @@ using Amqp.Types;
 
 namespace HonoMqtt.Cli;
 
-/// <summary>Renders a received message as a block of lines: the address, then one "name: value" line per field.</summary>
+/// <summary>
+/// Renders a received message as a block of lines: the address, then one indented "name: value" line per field, then
+/// an empty line.
+/// </summary>
 internal static class MessageFormatter
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -42,7 +45,7 @@ internal static class MessageFormatter
             Line(text, "property " + entry.Key, Value(entry.Value));
         }
 
-        text.Append("  ").Append(Body(message.BodySection)).Append('\n');
+        text.Append("  ").Append(Body(message.BodySection)).Append("\n\n");
         return text.ToString();
     }
 

@@ -202,14 +202,12 @@ internal sealed class ConsumerLinkEndpoint : LinkEndpoint
 
     private void CompleteDrain()
     {
-        // We hold no messages, so a drain completes at once: the library advances its delivery count by its credit,
-        // which is only right if that credit agrees with ours (it does unless a duplicate flow zeroed it since the
-        // last flow that raised the limit).
-        var libraryCredit = ListenerLinkCredit.Read(Link);
-        var credit = Math.Max(_credit.Available, 0);
-        if (libraryCredit != (uint)credit)
+        // We hold no messages, so a drain completes at once. The library advances its delivery count by its own
+        // credit, which the drain flow itself may have zeroed (it repeats the limit): put ours there first.
+        var credit = (uint)Math.Max(_credit.Available, 0);
+        if (ListenerLinkCredit.Read(Link) != credit && !ListenerLinkCredit.TryWrite(Link, credit))
         {
-            _logger.DrainSkipped(Link.Name, libraryCredit, credit);
+            _logger.DrainSkipped(Link.Name, ListenerLinkCredit.Read(Link), (int)credit);
             return;
         }
 
