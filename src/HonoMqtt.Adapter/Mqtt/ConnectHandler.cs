@@ -80,18 +80,21 @@ public sealed partial class ConnectHandler(
         }
 
         // MQTTnet lets a new connection take over the session of the same client id. We allow that only for the
-        // same device, so that no device can end another one's session (see docs/compatibility.md).
-        if (sessions.FindByClientId(clientId) is { } existing && existing.Identity != identity)
+        // same device, so that no device can end another one's session (see docs/compatibility.md). The claim is
+        // taken before the "connected" event goes out, so that two CONNECTs cannot both pass.
+        var session = new DeviceSession(identity, clientId, e.ProtocolVersion, e.RemoteEndPoint, timeProvider.GetUtcNow());
+        if (!sessions.TryClaim(session))
         {
             return Reject(e, ConnectRejection.ClientIdentifierNotValid, "client identifier in use by another device");
         }
 
-        var session = new DeviceSession(identity, clientId, e.ProtocolVersion, e.RemoteEndPoint, timeProvider.GetUtcNow());
         if (identity is not null)
         {
             var outcome = await connectionEvents.ConnectedAsync(session, e.CancellationToken).ConfigureAwait(false);
             if (!outcome.Succeeded)
             {
+                session.TryEnd();
+                sessions.Remove(session);
                 return Reject(e, ConnectRejection.ServiceUnavailable, $"connected event not accepted: {outcome}");
             }
         }

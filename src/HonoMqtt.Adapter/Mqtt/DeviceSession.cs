@@ -10,6 +10,7 @@ public sealed class DeviceSession(DeviceIdentity? identity, string clientId, Mqt
     public const string ItemKey = "hono-mqtt.session";
 
     private int _ended;
+    private int _counted;
 
     /// <summary>The authenticated device or gateway; null when authentication is not required.</summary>
     public DeviceIdentity? Identity { get; } = identity;
@@ -32,6 +33,12 @@ public sealed class DeviceSession(DeviceIdentity? identity, string clientId, Mqt
     public string? CloseReason { get; set; }
 
     public bool IsEnded => Volatile.Read(ref _ended) != 0;
+
+    /// <summary>True for the one caller that counts the session as established.</summary>
+    public bool MarkCounted() => Interlocked.CompareExchange(ref _counted, 1, 0) == 0;
+
+    /// <summary>True for the one caller that takes an established session out of the counts.</summary>
+    public bool UnmarkCounted() => Interlocked.CompareExchange(ref _counted, 2, 1) == 1;
 
     /// <summary>True for the one caller that ends the session (so that its end is reported exactly once).</summary>
     public bool TryEnd() => Interlocked.Exchange(ref _ended, 1) == 0;

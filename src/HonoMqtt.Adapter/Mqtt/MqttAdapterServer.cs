@@ -128,7 +128,7 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
         {
             // On a takeover MQTTnet may keep the old session's items; make sure they name the new session.
             e.SessionItems[DeviceSession.ItemKey] = session;
-            _sessions.Add(session);
+            _sessions.Established(session);
         }
 
         return Task.CompletedTask;

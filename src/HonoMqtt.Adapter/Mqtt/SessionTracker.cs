@@ -3,40 +3,72 @@ using System.Collections.Concurrent;
 namespace HonoMqtt.Adapter.Mqtt;
 
 /// <summary>
-/// The established sessions of this adapter instance: counts for the adapter and tenant connection limits, and
-/// which device uses which client id.
+/// The sessions of this adapter instance: which device holds which client id (claimed during CONNECT, before the
+/// "connected" event goes out), and the counts of established sessions for the adapter and tenant connection limits.
 /// </summary>
 public sealed class SessionTracker
 {
-    private readonly ConcurrentDictionary<string, DeviceSession> _byClientId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DeviceSession> _claims = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _perTenant = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
     private int _count;
 
+    /// <summary>Established sessions (CONNACK sent), as Hono counts them for its limits.</summary>
     public int Count => Volatile.Read(ref _count);
 
     public int CountForTenant(string tenantId) => _perTenant.GetValueOrDefault(tenantId);
 
-    public DeviceSession? FindByClientId(string clientId) => _byClientId.GetValueOrDefault(clientId);
+    public DeviceSession? FindByClientId(string clientId) => _claims.GetValueOrDefault(clientId);
 
-    public IReadOnlyCollection<DeviceSession> All => (IReadOnlyCollection<DeviceSession>)_byClientId.Values;
+    public IReadOnlyCollection<DeviceSession> All => (IReadOnlyCollection<DeviceSession>)_claims.Values;
 
-    public void Add(DeviceSession session)
+    /// <summary>
+    /// Claims the session's client id; false if a live session of another device (or an unauthenticated one) holds it.
+    /// A live session of the same device may be taken over.
+    /// </summary>
+    public bool TryClaim(DeviceSession session)
     {
-        _byClientId[session.ClientId] = session;
-        Interlocked.Increment(ref _count);
-        if (session.Identity is { } id)
+        lock (_gate)
         {
-            _perTenant.AddOrUpdate(id.TenantId, 1, (_, n) => n + 1);
+            if (_claims.TryGetValue(session.ClientId, out var holder) && !holder.IsEnded &&
+                (holder.Identity is null || holder.Identity != session.Identity))
+            {
+                return false;
+            }
+
+            _claims[session.ClientId] = session;
+            return true;
         }
     }
 
+    /// <summary>Counts a session whose CONNACK has been sent.</summary>
+    public void Established(DeviceSession session)
+    {
+        if (session.MarkCounted())
+        {
+            Interlocked.Increment(ref _count);
+            if (session.Identity is { } id)
+            {
+                _perTenant.AddOrUpdate(id.TenantId, 1, (_, n) => n + 1);
+            }
+        }
+    }
+
+    /// <summary>Forgets a session: its claim, and its place in the counts if it was established.</summary>
     public void Remove(DeviceSession session)
     {
-        _byClientId.TryRemove(new KeyValuePair<string, DeviceSession>(session.ClientId, session));
-        Interlocked.Decrement(ref _count);
-        if (session.Identity is { } id)
+        lock (_gate)
         {
-            _perTenant.AddOrUpdate(id.TenantId, 0, (_, n) => Math.Max(0, n - 1));
+            _claims.TryRemove(new KeyValuePair<string, DeviceSession>(session.ClientId, session));
+        }
+
+        if (session.UnmarkCounted())
+        {
+            Interlocked.Decrement(ref _count);
+            if (session.Identity is { } id)
+            {
+                _perTenant.AddOrUpdate(id.TenantId, 0, (_, n) => Math.Max(0, n - 1));
+            }
         }
     }
 }

@@ -36,7 +36,7 @@ public sealed class ConnectionEventTests
     private static async Task<(RunningAdapter, AmqpTestReceiver)> StartAsync()
     {
         var adapter = await RunningAdapter.StartAsync(TestRegistry.Simple());
-        return (adapter, await AmqpTestReceiver.AttachAsync(adapter.AmqpPort, $"event/{TestRegistry.Tenant}"));
+        return (adapter, await adapter.AttachReceiverAsync($"event/{TestRegistry.Tenant}"));
     }
 
     [TestCase(MqttProtocolVersion.V311)]

@@ -18,8 +18,8 @@ public sealed class MosquittoClientTests
     public async Task MosquittoPubTelemetryReachesTheApplication(bool mqttV5)
     {
         await using var adapter = await StartWithDemoRegistryAsync();
-        await using var telemetry = await AmqpTestReceiver.AttachAsync(adapter.AmqpPort, "telemetry/DEFAULT_TENANT");
-        await using var events = await AmqpTestReceiver.AttachAsync(adapter.AmqpPort, "event/DEFAULT_TENANT");
+        await using var telemetry = await adapter.AttachReceiverAsync("telemetry/DEFAULT_TENANT");
+        await using var events = await adapter.AttachReceiverAsync("event/DEFAULT_TENANT");
 
         var result = await MosquittoClients.PublishAsync(new MosquittoOptions
         {
@@ -42,7 +42,7 @@ public sealed class MosquittoClientTests
     public async Task MosquittoPubQoS1EventSucceedsOnlyWhenTheApplicationAccepts()
     {
         await using var adapter = await StartWithDemoRegistryAsync();
-        await using var events = await AmqpTestReceiver.AttachAsync(adapter.AmqpPort, "event/DEFAULT_TENANT");
+        await using var events = await adapter.AttachReceiverAsync("event/DEFAULT_TENANT");
 
         var result = await MosquittoClients.PublishAsync(new MosquittoOptions
         {

@@ -16,8 +16,8 @@ public sealed class UnauthenticatedDeviceTests
         {
             ["hono:mqtt:authenticationRequired"] = "false",
         });
-        await using var telemetry = await AmqpTestReceiver.AttachAsync(adapter.AmqpPort, "telemetry/t1");
-        await using var events = await AmqpTestReceiver.AttachAsync(adapter.AmqpPort, "event/t1");
+        await using var telemetry = await adapter.AttachReceiverAsync("telemetry/t1");
+        await using var events = await adapter.AttachReceiverAsync("event/t1");
         var (device, result) = await MqttTestClient.ConnectAsync(MqttTestClient.Options(adapter.MqttPort, "ignored@nowhere", "whatever"));
         using var _ = device;
         result.ResultCode.Should().Be(MqttClientConnectResultCode.Success, "credentials are ignored");
@@ -42,7 +42,7 @@ public sealed class UnauthenticatedDeviceTests
         {
             ["hono:mqtt:authenticationRequired"] = "false",
         });
-        await using var telemetry = await AmqpTestReceiver.AttachAsync(adapter.AmqpPort, "telemetry/t1");
+        await using var telemetry = await adapter.AttachReceiverAsync("telemetry/t1");
         var (device, _) = await MqttTestClient.ConnectAsync(MqttTestClient.Options(adapter.MqttPort, null, null));
         using var __ = device;
         var disconnected = MqttTestClient.DisconnectedAsync(device);

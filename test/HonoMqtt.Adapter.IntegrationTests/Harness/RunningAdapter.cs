@@ -64,6 +64,18 @@ public sealed class RunningAdapter : IAsyncDisposable
         return new RunningAdapter(app, sink, registryPath);
     }
 
+    /// <summary>
+    /// Attaches a business application's receiver to the embedded endpoint and waits until the endpoint has its credit
+    /// (the flow frame follows the attach), so that a test does not race the application's own start-up.
+    /// </summary>
+    public async Task<AmqpTestReceiver> AttachReceiverAsync(string source, int credit = 100)
+    {
+        var receiver = await AmqpTestReceiver.AttachAsync(AmqpPort, source, credit);
+        var endpoint = _app.Services.GetRequiredService<EmbeddedAmqpEndpoint>();
+        await Poll.UntilAsync(() => endpoint.GetCredit(source) > 0, $"the embedded endpoint has credit on {source}");
+        return receiver;
+    }
+
     /// <summary>Replaces the registry file and waits until the adapter has loaded it.</summary>
     public async Task UpdateRegistryAsync(string registryJson)
     {

@@ -21,7 +21,7 @@ public sealed class PublishRulesTests
     private static async Task<(RunningAdapter Adapter, AmqpTestReceiver Telemetry, AmqpTestReceiver Events)> StartAsync()
     {
         var adapter = await RunningAdapter.StartAsync(TestRegistry.Simple(), NoConnectionEvents);
-        return (adapter, await AmqpTestReceiver.AttachAsync(adapter.AmqpPort, "telemetry/t1"), await AmqpTestReceiver.AttachAsync(adapter.AmqpPort, "event/t1"));
+        return (adapter, await adapter.AttachReceiverAsync("telemetry/t1"), await adapter.AttachReceiverAsync("event/t1"));
     }
 
     [Test]

@@ -19,8 +19,8 @@ public sealed class TelemetryAndEventTests
     private static async Task<(RunningAdapter Adapter, AmqpTestReceiver Telemetry, AmqpTestReceiver Events)> StartAsync(string? registry = null)
     {
         var adapter = await RunningAdapter.StartAsync(registry ?? TestRegistry.Simple());
-        var telemetry = await AmqpTestReceiver.AttachAsync(adapter.AmqpPort, $"telemetry/{Tenant}");
-        var events = await AmqpTestReceiver.AttachAsync(adapter.AmqpPort, $"event/{Tenant}");
+        var telemetry = await adapter.AttachReceiverAsync($"telemetry/{Tenant}");
+        var events = await adapter.AttachReceiverAsync($"event/{Tenant}");
         return (adapter, telemetry, events);
     }
 

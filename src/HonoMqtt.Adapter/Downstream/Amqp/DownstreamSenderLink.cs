@@ -285,16 +285,17 @@ internal sealed class DownstreamSenderLink
 
     private void OnLinkClosed(IAmqpObject sender, Error? error)
     {
+        // Evict first: whoever sees the refusal may retry at once and must then get a fresh link.
+        var wasClosed = IsClosed;
+        MarkClosed();
         if (_attached.TrySetResult(AmqpOutcomeMapper.FromAttachError(error)))
         {
             _logger.LinkRefused(Target, error?.Condition, error?.Description);
         }
-        else if (!_session.IsClosed && !IsClosed)
+        else if (!_session.IsClosed && !wasClosed)
         {
             _logger.LinkClosed(Target, error?.Condition, error?.Description);
         }
-
-        MarkClosed();
     }
 
     private void MarkClosed()
