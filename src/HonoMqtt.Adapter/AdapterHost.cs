@@ -9,6 +9,7 @@ using HonoMqtt.Adapter.Protocol;
 using HonoMqtt.Adapter.Registry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Serilog;
 
@@ -83,6 +84,8 @@ public static class AdapterHost
         services.AddSingleton<SessionTracker>();
         services.AddSingleton<ConnectHandler>();
         services.AddSingleton<PublishHandler>();
+        services.AddSingleton<MqttServerAccessor>();
+        services.TryAddSingleton<ICommandSubscriptionHandler, NoCommandSubscriptions>();
         services.AddSingleton<MqttAdapterServer>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttAdapterServer>());
         services.AddHostedService<StartupBanner>();

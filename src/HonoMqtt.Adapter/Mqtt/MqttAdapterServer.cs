@@ -22,6 +22,7 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
     private readonly PublishHandler _publish;
     private readonly SessionTracker _sessions;
     private readonly IConnectionEventProducer _connectionEvents;
+    private readonly ICommandSubscriptionHandler _commands;
     private readonly ILogger<MqttAdapterServer> _logger;
     private readonly GuardedTcpServerAdapter _plainListener;
     private readonly MqttServer _server;
@@ -35,8 +36,11 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
         PublishHandler publish,
         SessionTracker sessions,
         IConnectionEventProducer connectionEvents,
+        ICommandSubscriptionHandler commands,
+        MqttServerAccessor accessor,
         ILoggerFactory loggerFactory)
     {
+        _commands = commands;
         _options = options;
         _connect = connect;
         _publish = publish;
@@ -63,7 +67,10 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
         _server.ClientConnectedAsync += OnClientConnectedAsync;
         _server.ClientDisconnectedAsync += OnClientDisconnectedAsync;
         _server.InterceptingPublishAsync += OnInterceptingPublishAsync;
+        accessor.Set(_server);
         _server.InterceptingSubscriptionAsync += OnInterceptingSubscriptionAsync;
+        _server.InterceptingUnsubscriptionAsync += OnInterceptingUnsubscriptionAsync;
+        _server.ClientAcknowledgedPublishPacketAsync += e => _commands.PublishAcknowledgedAsync(e);
         _server.InterceptingOutboundPacketAsync += OnInterceptingOutboundPacketAsync;
     }
 
@@ -176,9 +183,35 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
 
     private Task OnInterceptingSubscriptionAsync(InterceptingSubscriptionEventArgs e)
     {
-        // Command and error subscriptions come with their own handlers; nothing else is a valid filter [Hono].
+        if (e.SessionItems[DeviceSession.ItemKey] is not DeviceSession session)
+        {
+            e.ProcessSubscription = false;
+            e.Response.ReasonCode = MqttSubscribeReasonCode.UnspecifiedError;
+            return Task.CompletedTask;
+        }
+
+        // Filters starting with command/ or c/ are command subscriptions; nothing else is a valid filter yet [Hono onSubscribe].
+        var filter = e.TopicFilter.Topic;
+        if (filter.StartsWith("command/", StringComparison.Ordinal) || filter.StartsWith("c/", StringComparison.Ordinal))
+        {
+            return _commands.SubscribeAsync(e, session);
+        }
+
         e.ProcessSubscription = false;
         e.Response.ReasonCode = MqttSubscribeReasonCode.UnspecifiedError;
+        return Task.CompletedTask;
+    }
+
+    private Task OnInterceptingUnsubscriptionAsync(InterceptingUnsubscriptionEventArgs e)
+    {
+        if (e.SessionItems[DeviceSession.ItemKey] is DeviceSession session &&
+            (e.Topic.StartsWith("command/", StringComparison.Ordinal) || e.Topic.StartsWith("c/", StringComparison.Ordinal)))
+        {
+            return _commands.UnsubscribeAsync(e, session);
+        }
+
+        e.ProcessUnsubscription = false;
+        e.Response.ReasonCode = MqttUnsubscribeReasonCode.UnspecifiedError;
         return Task.CompletedTask;
     }
 
@@ -204,6 +237,7 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
 
         _pendingByClientId.TryRemove(new KeyValuePair<string, DeviceSession>(session.ClientId, session));
         _sessions.Remove(session);
+        _commands.SessionEnded(session, shutdown: _stopping);
         _connectionEvents.Disconnected(session, reason);
         LogSessionEnded(session.ToString(), reason);
     }

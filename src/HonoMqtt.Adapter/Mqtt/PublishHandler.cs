@@ -20,6 +20,7 @@ public sealed partial class PublishHandler(
     IDeviceRegistry registry,
     IDownstreamSender sender,
     DownstreamMessageFactory messages,
+    ICommandSubscriptionHandler commands,
     ILogger<PublishHandler> logger)
 {
     public async Task HandleAsync(InterceptingPublishEventArgs e, DeviceSession session)
@@ -68,16 +69,16 @@ public sealed partial class PublishHandler(
             return addressError;
         }
 
-        if (topic.Endpoint == HonoEndpoint.Command)
-        {
-            return new HonoError(404, "command responses are not supported yet");
-        }
-
         var assertion = await registry.AssertRegistrationAsync(address.TenantId, address.DeviceId, address.GatewayId, cancellationToken)
             .ConfigureAwait(false);
         if (!assertion.Succeeded)
         {
             return assertion.Error;
+        }
+
+        if (topic.Endpoint == HonoEndpoint.Command)
+        {
+            return await commands.UploadResponseAsync(topic, address, message, session, cancellationToken).ConfigureAwait(false);
         }
 
         var tenant = await registry.GetTenantAsync(address.TenantId, cancellationToken).ConfigureAwait(false);
