@@ -85,6 +85,7 @@ public static class AdapterHost
         services.AddSingleton<ConnectHandler>();
         services.AddSingleton<PublishHandler>();
         services.AddSingleton<MqttServerAccessor>();
+        services.AddSingleton<ErrorSubscriptions>();
         services.TryAddSingleton<ICommandSubscriptionHandler, NoCommandSubscriptions>();
         services.AddSingleton<MqttAdapterServer>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttAdapterServer>());

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using HonoMqtt.Adapter.Auth;
 using MQTTnet.Formatter;
@@ -25,6 +26,15 @@ public sealed class DeviceSession(DeviceIdentity? identity, string clientId, Mqt
 
     /// <summary>True once a "connected" connection event was sent for this session.</summary>
     public bool ConnectedEventSent { get; set; }
+
+    /// <summary>Error subscriptions by (tenant, device) [Hono: one per key, the last one wins].</summary>
+    public ConcurrentDictionary<(string TenantId, string DeviceId), ErrorSubscription> ErrorSubscriptions { get; } = new();
+
+    /// <summary>The packet id of the PUBLISH being handled (MQTTnet does not pass it to the publish interceptor).</summary>
+    public ushort CurrentPacketId { get; set; }
+
+    /// <summary>Packet ids whose PUBACK must not be sent (<c>on-error=skip-ack</c>).</summary>
+    public ConcurrentDictionary<ushort, byte> SuppressedPubAcks { get; } = new();
 
     /// <summary>The connection's channel, when known (it tells whether a packet exceeded the size limit).</summary>
     public GuardedChannel? Channel { get; set; }

@@ -23,6 +23,7 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
     private readonly SessionTracker _sessions;
     private readonly IConnectionEventProducer _connectionEvents;
     private readonly ICommandSubscriptionHandler _commands;
+    private readonly ErrorSubscriptions _errors;
     private readonly ILogger<MqttAdapterServer> _logger;
     private readonly GuardedTcpServerAdapter _plainListener;
     private readonly MqttServer _server;
@@ -37,10 +38,12 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
         SessionTracker sessions,
         IConnectionEventProducer connectionEvents,
         ICommandSubscriptionHandler commands,
+        ErrorSubscriptions errors,
         MqttServerAccessor accessor,
         ILoggerFactory loggerFactory)
     {
         _commands = commands;
+        _errors = errors;
         _options = options;
         _connect = connect;
         _publish = publish;
@@ -72,6 +75,7 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
         _server.InterceptingUnsubscriptionAsync += OnInterceptingUnsubscriptionAsync;
         _server.ClientAcknowledgedPublishPacketAsync += e => _commands.PublishAcknowledgedAsync(e);
         _server.InterceptingOutboundPacketAsync += OnInterceptingOutboundPacketAsync;
+        _server.InterceptingInboundPacketAsync += OnInterceptingInboundPacketAsync;
     }
 
     /// <summary>The plain MQTT port actually bound.</summary>
@@ -197,6 +201,11 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
             return _commands.SubscribeAsync(e, session);
         }
 
+        if (Protocol.ErrorSubscriptionFilter.IsErrorFilter(filter))
+        {
+            return _errors.SubscribeAsync(e, session);
+        }
+
         e.ProcessSubscription = false;
         e.Response.ReasonCode = MqttSubscribeReasonCode.UnspecifiedError;
         return Task.CompletedTask;
@@ -210,13 +219,37 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
             return _commands.UnsubscribeAsync(e, session);
         }
 
+        if (e.SessionItems[DeviceSession.ItemKey] is DeviceSession errorSession && Protocol.ErrorSubscriptionFilter.IsErrorFilter(e.Topic))
+        {
+            _errors.Unsubscribe(e, errorSession);
+            return Task.CompletedTask;
+        }
+
         e.ProcessUnsubscription = false;
         e.Response.ReasonCode = MqttUnsubscribeReasonCode.UnspecifiedError;
         return Task.CompletedTask;
     }
 
-    private Task OnInterceptingOutboundPacketAsync(InterceptingPacketEventArgs e)
+    private static Task OnInterceptingInboundPacketAsync(InterceptingPacketEventArgs e)
     {
+        // The publish interceptor does not get the packet id; it runs right after this one on the same receive loop.
+        if (e.Packet is MqttPublishPacket publish && e.SessionItems[DeviceSession.ItemKey] is DeviceSession session)
+        {
+            session.CurrentPacketId = publish.PacketIdentifier;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static Task OnInterceptingOutboundPacketAsync(InterceptingPacketEventArgs e)
+    {
+        if (e.Packet is MqttPubAckPacket ack && e.SessionItems[DeviceSession.ItemKey] is DeviceSession { SuppressedPubAcks.IsEmpty: false } session &&
+            session.SuppressedPubAcks.TryRemove(ack.PacketIdentifier, out _))
+        {
+            e.ProcessPacket = false;   // on-error=skip-ack
+            return Task.CompletedTask;
+        }
+
         if (e.Packet is MqttConnAckPacket connAck)
         {
             // Hono keeps no session state: session present is always 0, and there is no retained-message store.

@@ -14,6 +14,26 @@ public sealed class MqttServerAccessor
 
     internal void Set(MqttServer server) => _server = server;
 
+    /// <summary>Delivers a message to one session and waits (at most <paramref name="bound"/>) until it is written.</summary>
+    public async Task<bool> DeliverAsync(string clientId, MQTTnet.MqttApplicationMessage message, TimeSpan bound)
+    {
+        try
+        {
+            var session = await Server.GetSessionAsync(clientId).ConfigureAwait(false);
+            if (session is null)
+            {
+                return false;
+            }
+
+            await session.DeliverApplicationMessageAsync(message).WaitAsync(bound).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or OperationCanceledException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Enqueues a message for one session only (no subscription matching); false if the session is gone or full.</summary>
     public async Task<(bool Enqueued, ushort PacketIdentifier)> TryEnqueueAsync(string clientId, MQTTnet.MqttApplicationMessage message)
     {

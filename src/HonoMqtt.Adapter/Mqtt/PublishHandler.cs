@@ -6,6 +6,7 @@ using HonoMqtt.Adapter.Protocol;
 using HonoMqtt.Adapter.Registry;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
+using MQTTnet.Formatter;
 using MQTTnet.Server;
 
 namespace HonoMqtt.Adapter.Mqtt;
@@ -14,13 +15,15 @@ namespace HonoMqtt.Adapter.Mqtt;
 /// One PUBLISH from a device [Hono handlePublishedMessage / uploadMessage]: parse the topic, check QoS, resolve and
 /// assert the address, check the tenant and the payload, then hand the message downstream. QoS 1 telemetry and events
 /// return only when the network has settled the message, so MQTTnet's PUBACK means "accepted downstream".
-/// The adapter never routes device messages to other MQTT clients.
+/// Failures follow Hono's error handling (error subscription × <c>on-error</c>). Device messages are never routed to
+/// other MQTT clients.
 /// </summary>
 public sealed partial class PublishHandler(
     IDeviceRegistry registry,
     IDownstreamSender sender,
     DownstreamMessageFactory messages,
     ICommandSubscriptionHandler commands,
+    ErrorSubscriptions errors,
     ILogger<PublishHandler> logger)
 {
     public async Task HandleAsync(InterceptingPublishEventArgs e, DeviceSession session)
@@ -28,10 +31,11 @@ public sealed partial class PublishHandler(
         e.ProcessPublish = false;
         var message = e.ApplicationMessage;
         var qos = (int)message.QualityOfServiceLevel;
-        HonoError? error;
+        PublishFailure? failure;
+        PropertyBag bag = PropertyBag.Empty;
         try
         {
-            error = await ProcessAsync(message, qos, session, e.CancellationToken).ConfigureAwait(false);
+            (failure, bag) = await ProcessAsync(message, qos, session, e.CancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (e.CancellationToken.IsCancellationRequested)
         {
@@ -40,83 +44,122 @@ public sealed partial class PublishHandler(
         catch (Exception ex)
         {
             LogUnexpected(ex, message.Topic, session.ToString());
-            error = HonoError.InternalError;
+            failure = new PublishFailure(HonoError.InternalError, false, null, null, null);
         }
 
-        if (error is { } failure)
+        if (failure is { } f)
         {
-            // Default error handling without an error subscription [Hono §4.4]: close the connection, no PUBACK.
-            LogPublishFailed(message.Topic, qos, session.ToString(), failure.Status, failure.Message);
-            session.CloseReason = "publish-error";
-            e.CloseConnection = true;
+            await HandleFailureAsync(e, session, qos, bag, f).ConfigureAwait(false);
         }
     }
 
-    private async Task<HonoError?> ProcessAsync(MqttApplicationMessage message, int qos, DeviceSession session, CancellationToken cancellationToken)
+    /// <summary>Hono's error handling [AbstractVertxBasedMqttProtocolAdapter.handlePublishedMessageError, spec §4.3/§4.4].</summary>
+    private async Task HandleFailureAsync(InterceptingPublishEventArgs e, DeviceSession session, int qos, PropertyBag bag, PublishFailure failure)
+    {
+        var mode = OnErrorModes.Parse(bag.Get(PropertyBag.OnError));
+        var correlationId = bag.Get(PropertyBag.CorrelationId) ?? (qos == 1 ? session.CurrentPacketId.ToString(CultureInfo.InvariantCulture) : null);
+        var published = await errors.PublishAsync(session, failure.TenantId, failure.DeviceId, failure.EndpointSegment, correlationId, failure.Error)
+            .ConfigureAwait(false);
+        LogPublishFailed(e.ApplicationMessage.Topic, qos, session.ToString(), failure.Error.Status, failure.Error.Message, mode, published);
+
+        // Terminal errors of authenticated devices close the connection whatever on-error says.
+        var close = (failure.Terminal && session.Identity is not null) || mode switch
+        {
+            OnErrorMode.Disconnect => true,
+            OnErrorMode.Default => !published,
+            _ => false,
+        };
+        if (close)
+        {
+            session.CloseReason = "publish-error";
+            e.CloseConnection = true;
+            return;
+        }
+
+        if (qos == 1 && mode == OnErrorMode.SkipAck)
+        {
+            session.SuppressedPubAcks[session.CurrentPacketId] = 0;
+            return;
+        }
+
+        if (session.ProtocolVersion == MqttProtocolVersion.V500)
+        {
+            e.Response.ReasonCode = PubAckTable.ToReasonCode(failure.Error);
+            e.Response.ReasonString = failure.Error.Message;
+        }
+    }
+
+    private async Task<(PublishFailure? Failure, PropertyBag Bag)> ProcessAsync(MqttApplicationMessage message, int qos, DeviceSession session,
+        CancellationToken cancellationToken)
     {
         if (!HonoTopic.TryParsePublish(message.Topic, out var topic, out var parseError) || topic is null)
         {
-            return parseError;
+            // The property bag is read before the endpoint is looked at, so on-error and correlation-id apply to an
+            // unknown endpoint too [Hono MqttContext.fromPublishPacket].
+            var knownBag = PropertyBag.TryParse(message.Topic ?? string.Empty, out _, out var parsedBag) ? parsedBag : PropertyBag.Empty;
+            return (new PublishFailure(parseError.AsTopicError(), false, null, null, FirstSegment(message.Topic ?? string.Empty)), knownBag);
         }
+
+        var bag = topic.Properties;
+        PublishFailure Fail(HonoError error, bool terminal = false, string? tenant = null, string? device = null) =>
+            new(error, terminal, tenant ?? topic.TenantId, device ?? topic.DeviceId, topic.EndpointSegment);
 
         if (HonoTopic.CheckQos(topic.Endpoint, qos) is { } qosError)
         {
-            return qosError;
+            return (Fail(qosError), bag);
         }
 
         if (!HonoTopic.TryResolveAddress(topic, session.Identity, out var address, out var addressError))
         {
-            return addressError;
+            return (Fail(addressError.Status == 403 ? addressError : addressError.AsTopicError(), terminal: addressError.Status == 403), bag);
         }
 
         var assertion = await registry.AssertRegistrationAsync(address.TenantId, address.DeviceId, address.GatewayId, cancellationToken)
             .ConfigureAwait(false);
         if (!assertion.Succeeded)
         {
-            return assertion.Error;
+            // Terminal: the gateway is not (or no longer) allowed, or the device publishing for itself is gone; for a
+            // gateway's unknown edge device only if the gateway itself is unknown [Hono isTerminalError].
+            var error = assertion.Error!.Value;
+            var terminal = error.Status == 403 || address.GatewayId is null ||
+                           !(await registry.AssertRegistrationAsync(address.TenantId, address.GatewayId, null, cancellationToken).ConfigureAwait(false))
+                               .Succeeded;
+            return (Fail(error, terminal, address.TenantId, address.DeviceId), bag);
         }
 
         if (topic.Endpoint == HonoEndpoint.Command)
         {
-            return await commands.UploadResponseAsync(topic, address, message, session, cancellationToken).ConfigureAwait(false);
+            var responseError = await commands.UploadResponseAsync(topic, address, message, session, cancellationToken).ConfigureAwait(false);
+            return (responseError is { } r ? Fail(r, false, address.TenantId, address.DeviceId) : null, bag);
         }
 
         var tenant = await registry.GetTenantAsync(address.TenantId, cancellationToken).ConfigureAwait(false);
-        if (tenant is null)
+        if (tenant is not { Enabled: true })
         {
-            return new HonoError(404, "tenant is disabled or not registered");
-        }
-
-        if (!tenant.Enabled)
-        {
-            return HonoError.TenantDisabledOrNotRegistered;
+            return (Fail(HonoError.TenantDisabledOrNotRegistered, true, address.TenantId, address.DeviceId), bag);
         }
 
         if (!tenant.IsAdapterEnabled())
         {
-            return HonoError.AdapterDisabled;
+            return (Fail(HonoError.AdapterDisabled, true, address.TenantId, address.DeviceId), bag);
         }
 
         var payload = PayloadBytes(message.Payload);
-        var contentType = ContentTypeOf(topic.Properties, message);
-        if (CheckPayload(contentType, payload.Length) is { } payloadError)
+        if (CheckPayload(ContentTypeOf(bag, message), payload.Length) is { } payloadError)
         {
-            return payloadError;
+            return (Fail(payloadError, false, address.TenantId, address.DeviceId), bag);
         }
 
-        var downstream = messages.CreateTelemetryOrEvent(
-            topic.Endpoint,
-            tenant,
-            assertion.Device!,
-            qos,
-            message.Topic,
-            payload,
-            EffectiveContentType(topic.Properties, message),
-            message.Retain,
-            HonoTtl(topic.Properties));
-        var waitForOutcome = qos == 1;
-        var outcome = await sender.SendAsync(downstream.Properties.To, downstream, waitForOutcome, cancellationToken).ConfigureAwait(false);
-        return outcome.Error;
+        var downstream = messages.CreateTelemetryOrEvent(topic.Endpoint, tenant, assertion.Device!, qos, message.Topic, payload,
+            EffectiveContentType(bag, message), message.Retain, HonoTtl(bag));
+        var outcome = await sender.SendAsync(downstream.Properties.To, downstream, waitForOutcome: qos == 1, cancellationToken).ConfigureAwait(false);
+        return (outcome.Error is { } sendError ? Fail(sendError, false, address.TenantId, address.DeviceId) : null, bag);
+    }
+
+    private static string? FirstSegment(string topic)
+    {
+        var slash = topic.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? topic : topic[..slash];
     }
 
     /// <summary>The content type the device declared (property bag first, then MQTT 5's property) [MqttContext].</summary>
@@ -144,7 +187,7 @@ public sealed partial class PublishHandler(
         var matches = payloadLength == 0
             ? !string.IsNullOrEmpty(contentType)
             : contentType != ContentTypes.EmptyNotification;
-        return matches ? null : HonoError.BadRequest($"Content-Type {contentType} does not match payload");
+        return matches ? null : HonoError.BadRequest($"Content-Type {contentType} does not match payload") with { Kind = HonoErrorKind.Payload };
     }
 
     /// <summary><c>hono-ttl</c> in seconds; invalid or negative values are ignored [MqttContext].</summary>
@@ -163,8 +206,9 @@ public sealed partial class PublishHandler(
         return payload.ToArray();
     }
 
-    [LoggerMessage(221, LogLevel.Information, "Publish to {Topic} (QoS {Qos}) from {Session} failed: {Status} {Reason}")]
-    private partial void LogPublishFailed(string topic, int qos, string session, int status, string reason);
+    [LoggerMessage(221, LogLevel.Information,
+        "Publish to {Topic} (QoS {Qos}) from {Session} failed: {Status} {Reason} (on-error {Mode}, reported on error topic: {Published})")]
+    private partial void LogPublishFailed(string topic, int qos, string session, int status, string reason, OnErrorMode mode, bool published);
 
     [LoggerMessage(222, LogLevel.Error, "Unexpected failure while handling a publish to {Topic} from {Session}")]
     private partial void LogUnexpected(Exception exception, string topic, string session);

@@ -4,8 +4,11 @@ namespace HonoMqtt.Adapter.Protocol;
 /// An expected failure, carrying Hono's HTTP-style status code and the client-facing text.
 /// Translated to MQTT only in the CONNACK and PUBACK/disconnect tables.
 /// </summary>
-public readonly record struct HonoError(int Status, string Message)
+public readonly record struct HonoError(int Status, string Message, HonoErrorKind Kind = HonoErrorKind.General)
 {
+    /// <summary>The same error, marked as caused by the topic name (for MQTT 5's "topic name invalid").</summary>
+    public HonoError AsTopicError() => this with { Kind = HonoErrorKind.Topic };
+
     public bool IsClientError => Status is >= 400 and < 500;
 
     public bool IsServerError => Status >= 500;

@@ -79,6 +79,30 @@ public static class RawMqtt
         return buffer[3];
     }
 
+    public static readonly byte[] PingReq = [0xC0, 0x00];
+
+    /// <summary>Reads the next packet: its first header byte and its body.</summary>
+    public static async Task<(byte Header, byte[] Body)> ReadPacketAsync(Stream stream, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        var one = new byte[1];
+        await stream.ReadExactlyAsync(one, cts.Token);
+        var header = one[0];
+        int length = 0, multiplier = 1;
+        byte b;
+        do
+        {
+            await stream.ReadExactlyAsync(one, cts.Token);
+            b = one[0];
+            length += (b & 0x7F) * multiplier;
+            multiplier *= 128;
+        }
+        while ((b & 0x80) != 0);
+        var body = new byte[length];
+        await stream.ReadExactlyAsync(body, cts.Token);
+        return (header, body);
+    }
+
     /// <summary>Reads until the peer closes; true if it did so within the timeout.</summary>
     public static async Task<bool> ReadToEndAsync(Stream stream, TimeSpan timeout)
     {
@@ -101,6 +125,8 @@ public static class RawMqtt
             return true;   // reset by the peer
         }
     }
+
+    public static byte[] Utf8String(string value) => Utf8(value);
 
     private static byte[] Utf8(string value)
     {
