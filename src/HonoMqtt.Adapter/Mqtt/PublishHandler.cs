@@ -151,7 +151,7 @@ public sealed partial class PublishHandler(
         }
 
         var downstream = messages.CreateTelemetryOrEvent(topic.Endpoint, tenant, assertion.Device!, qos, message.Topic, payload,
-            EffectiveContentType(bag, message), message.Retain, HonoTtl(bag));
+            EffectiveContentType(bag, message), message.Retain, HonoTtl(bag), bag.Get("traceparent"), bag.Get("tracestate"));
         var outcome = await sender.SendAsync(downstream.Properties.To, downstream, waitForOutcome: qos == 1, cancellationToken).ConfigureAwait(false);
         return (outcome.Error is { } sendError ? Fail(sendError, false, address.TenantId, address.DeviceId) : null, bag);
     }

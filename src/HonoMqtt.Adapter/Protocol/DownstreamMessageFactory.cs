@@ -32,7 +32,9 @@ public sealed class DownstreamMessageFactory(TimeProvider timeProvider, bool def
         byte[] payload,
         string? contentType,
         bool retain,
-        long? honoTtlSeconds)
+        long? honoTtlSeconds,
+        string? traceParent = null,
+        string? traceState = null)
     {
         var isEvent = endpoint == HonoEndpoint.Event;
         var endpointName = isEvent ? "event" : "telemetry";
@@ -47,6 +49,8 @@ public sealed class DownstreamMessageFactory(TimeProvider timeProvider, bool def
         {
             message.MessageAnnotations[RetainAnnotation] = true;
         }
+
+        message.MessageAnnotations[TraceContext.Annotation] = TraceContext.Create(traceParent, traceState);
 
         message.ApplicationProperties = new ApplicationProperties
         {
