@@ -80,6 +80,7 @@ public static class AdapterHost
                 break;
         }
 
+        services.AddSingleton<PasswordCheckGate>();
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<SessionTracker>();
         services.AddSingleton<ConnectHandler>();

@@ -8,7 +8,7 @@ namespace HonoMqtt.Adapter.Auth;
 /// CredentialsApiAuthProvider]: parse <c>auth-id@tenant</c>, check the tenant before any secret is compared,
 /// then match the password against the candidate secrets of the <c>hashed-password</c> credentials.
 /// </summary>
-public sealed class DeviceAuthenticator(IDeviceRegistry registry, TimeProvider timeProvider)
+public sealed class DeviceAuthenticator(IDeviceRegistry registry, PasswordCheckGate passwords, TimeProvider timeProvider)
 {
     public async ValueTask<AuthenticationResult> AuthenticateAsync(string? username, byte[]? password, CancellationToken cancellationToken)
     {
@@ -44,30 +44,24 @@ public sealed class DeviceAuthenticator(IDeviceRegistry registry, TimeProvider t
 
         foreach (var secret in record.CandidateSecrets(timeProvider.GetUtcNow()))
         {
-            if (secret.PwdHash is not { } hash)
+            if (secret.PwdHash is null)
             {
                 continue;
             }
 
-            if (await MatchesAsync(secret, hash, credentials.Password).ConfigureAwait(false))
+            var matches = await passwords.MatchesAsync(credentials.TenantId, credentials.AuthId, secret, credentials.Password, cancellationToken)
+                .ConfigureAwait(false);
+            if (matches is null)
+            {
+                return AuthenticationResult.Failed(ConnectRejection.ServiceUnavailable, "too many password checks queued");
+            }
+
+            if (matches.Value)
             {
                 return AuthenticationResult.Success(new DeviceIdentity(credentials.TenantId, record.DeviceId, credentials.AuthId), tenant);
             }
         }
 
         return AuthenticationResult.Failed(ConnectRejection.BadCredentials, "password does not match");
-    }
-
-    private static ValueTask<bool> MatchesAsync(SecretInfo secret, string hash, string password)
-    {
-        // SHA digests are cheap; bcrypt (and the bcrypt fallback for unknown functions) costs ~0.1 s at cost 10,
-        // so it leaves the MQTT receive loop for the thread pool, as Hono runs it off the event loop.
-        var function = secret.HashFunction ?? "sha-256";
-        if (function is "sha-256" or "sha-512")
-        {
-            return new ValueTask<bool>(PasswordVerifier.Matches(function, hash, secret.Salt, password));
-        }
-
-        return new ValueTask<bool>(Task.Run(() => PasswordVerifier.Matches(function, hash, secret.Salt, password)));
     }
 }

@@ -29,8 +29,26 @@ public sealed class MqttAdapterOptions
     /// <summary>Time a new connection has to send its CONNECT packet (ms).</summary>
     public int ConnectTimeout { get; set; } = 10_000;
 
+    /// <summary>Expensive (bcrypt) password checks running at once; 0 = one per CPU core.</summary>
+    public int PasswordCheckConcurrency { get; set; }
+
+    /// <summary>How long a CONNECT may wait for a password-check slot before it is refused as "server unavailable" (ms).</summary>
+    public int PasswordCheckQueueTimeout { get; set; } = 10_000;
+
+    /// <summary>Verified (secret, password) pairs remembered; 0 turns the cache off.</summary>
+    public int VerifiedCredentialsCacheSize { get; set; } = 100_000;
+
+    /// <summary>A remembered pair is forgotten after this long without use (ms).</summary>
+    public int VerifiedCredentialsCacheTimeout { get; set; } = 600_000;
+
     public IEnumerable<string> Validate()
     {
+        if (PasswordCheckConcurrency < 0 || PasswordCheckQueueTimeout <= 0 || VerifiedCredentialsCacheSize < 0 || VerifiedCredentialsCacheTimeout <= 0)
+        {
+            yield return "hono:mqtt:passwordCheckConcurrency, verifiedCredentialsCacheSize must not be negative; " +
+                         "passwordCheckQueueTimeout, verifiedCredentialsCacheTimeout must be positive";
+        }
+
         if (InsecurePort is < 0 or > 65535)
         {
             yield return $"hono:mqtt:insecurePort must be between 0 and 65535 (was {InsecurePort})";
