@@ -83,6 +83,7 @@ public static class AdapterHost
         services.AddSingleton<PasswordCheckGate>();
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<SessionTracker>();
+        services.AddSingleton<Limits.TenantUsage>();
         services.AddSingleton<ConnectHandler>();
         services.AddSingleton<PublishHandler>();
         services.AddSingleton<MqttServerAccessor>();

@@ -19,6 +19,7 @@ public sealed partial class ConnectHandler(
     IDeviceRegistry registry,
     SessionTracker sessions,
     IConnectionEventProducer connectionEvents,
+    Limits.TenantUsage usage,
     TimeProvider timeProvider,
     ILogger<ConnectHandler> logger)
 {
@@ -119,6 +120,17 @@ public sealed partial class ConnectHandler(
         if (tenant.Limits.MaxConnections >= 0 && sessions.CountForTenant(identity.TenantId) >= tenant.Limits.MaxConnections)
         {
             return (ConnectRejection.TenantConnectionsExceeded, "tenant connection limit reached");
+        }
+
+        if (usage.ConnectionDurationExceeded(tenant))
+        {
+            return (ConnectRejection.ConnectionDurationExceeded, "tenant connection duration limit reached");
+        }
+
+        // Hono checks the data volume with a one-byte message at CONNECT [AbstractProtocolAdapterBase.checkConnectionLimit].
+        if (usage.DataVolumeExceeded(tenant, 1))
+        {
+            return (ConnectRejection.DataVolumeExceeded, "tenant data volume limit reached");
         }
 
         var assertion = await registry.AssertRegistrationAsync(identity.TenantId, identity.DeviceId, null, cancellationToken).ConfigureAwait(false);

@@ -24,6 +24,8 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
     private readonly IConnectionEventProducer _connectionEvents;
     private readonly ICommandSubscriptionHandler _commands;
     private readonly ErrorSubscriptions _errors;
+    private readonly Limits.TenantUsage _usage;
+    private readonly Registry.IDeviceRegistry _registry;
     private readonly ILogger<MqttAdapterServer> _logger;
     private readonly GuardedTcpServerAdapter _plainListener;
     private readonly MqttServer _server;
@@ -39,11 +41,15 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
         IConnectionEventProducer connectionEvents,
         ICommandSubscriptionHandler commands,
         ErrorSubscriptions errors,
+        Limits.TenantUsage usage,
+        Registry.IDeviceRegistry registry,
         MqttServerAccessor accessor,
         ILoggerFactory loggerFactory)
     {
         _commands = commands;
         _errors = errors;
+        _usage = usage;
+        _registry = registry;
         _options = options;
         _connect = connect;
         _publish = publish;
@@ -270,6 +276,11 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
 
         _pendingByClientId.TryRemove(new KeyValuePair<string, DeviceSession>(session.ClientId, session));
         _sessions.Remove(session);
+        if (session.Identity is { } identity && _registry.GetTenantAsync(identity.TenantId, CancellationToken.None) is { IsCompletedSuccessfully: true } tenant)
+        {
+            _usage.SessionEnded(session, tenant.Result);
+        }
+
         _commands.SessionEnded(session, shutdown: _stopping);
         _connectionEvents.Disconnected(session, reason);
         LogSessionEnded(session.ToString(), reason);

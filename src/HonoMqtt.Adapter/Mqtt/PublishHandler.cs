@@ -24,6 +24,7 @@ public sealed partial class PublishHandler(
     DownstreamMessageFactory messages,
     ICommandSubscriptionHandler commands,
     ErrorSubscriptions errors,
+    Limits.TenantUsage usage,
     ILogger<PublishHandler> logger)
 {
     public async Task HandleAsync(InterceptingPublishEventArgs e, DeviceSession session)
@@ -150,11 +151,25 @@ public sealed partial class PublishHandler(
             return (Fail(payloadError, false, address.TenantId, address.DeviceId), bag);
         }
 
+        if (usage.DataVolumeExceeded(tenant, payload.Length))
+        {
+            usage.AddPayload(tenant, payload.Length);   // Hono counts "unprocessable" messages too
+            return (Fail(DataVolumeExceeded, false, address.TenantId, address.DeviceId), bag);
+        }
+
         var downstream = messages.CreateTelemetryOrEvent(topic.Endpoint, tenant, assertion.Device!, qos, message.Topic, payload,
             EffectiveContentType(bag, message), message.Retain, HonoTtl(bag), bag.Get("traceparent"), bag.Get("tracestate"));
         var outcome = await sender.SendAsync(downstream.Properties.To, downstream, waitForOutcome: qos == 1, cancellationToken).ConfigureAwait(false);
+        if (outcome.Error is not { IsServerError: true })
+        {
+            usage.AddPayload(tenant, payload.Length);
+        }
+
         return (outcome.Error is { } sendError ? Fail(sendError, false, address.TenantId, address.DeviceId) : null, bag);
     }
+
+    private static readonly HonoError DataVolumeExceeded =
+        new(429, "tenant's accumulated message data volume exceeds configured maximum value");
 
     private static string? FirstSegment(string topic)
     {

@@ -160,8 +160,46 @@ public static partial class RegistryFileParser
                     Long(limits, "max-ttl", -1, path, errors),
                     Long(limits, "max-ttl-telemetry-qos0", -1, path, errors),
                     Long(limits, "max-ttl-telemetry-qos1", -1, path, errors),
-                    Long(limits, "max-ttl-command-response", -1, path, errors)),
+                    Long(limits, "max-ttl-command-response", -1, path, errors),
+                    Periodic(limits, "data-volume", "max-bytes", path + ".resource-limits", errors),
+                    Periodic(limits, "connection-duration", "max-minutes", path + ".resource-limits", errors)),
             tenant["trusted-ca"] as JsonArray);
+    }
+
+    private static PeriodicLimit? Periodic(JsonObject limits, string name, string maxName, string path, List<string> errors)
+    {
+        if (limits[name] is not JsonObject limit)
+        {
+            return null;
+        }
+
+        var limitPath = $"{path}.{name}";
+        var sinceText = String(limit, "effective-since", limitPath, errors, required: true);
+        if (sinceText is null)
+        {
+            return null;
+        }
+
+        if (!DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since))
+        {
+            errors.Add($"{limitPath}.effective-since: not an ISO-8601 date-time: '{sinceText}'");
+            return null;
+        }
+
+        var period = limit["period"] as JsonObject;
+        var mode = period is null ? "monthly" : String(period, "mode", limitPath + ".period", errors) ?? "monthly";
+        if (mode is not ("monthly" or "days"))
+        {
+            errors.Add($"{limitPath}.period.mode must be monthly or days (was '{mode}')");
+        }
+
+        var days = period is null ? 0 : (int)Long(period, "no-of-days", 0, limitPath + ".period", errors);
+        if (mode == "days" && days <= 0)
+        {
+            errors.Add($"{limitPath}.period.no-of-days must be positive for mode days");
+        }
+
+        return new PeriodicLimit(since, Long(limit, maxName, -1, limitPath, errors), mode != "days", days);
     }
 
     private static DeviceInfo ParseDevice(string id, JsonObject device, string path, List<string> errors)

@@ -6,7 +6,9 @@ public sealed record ResourceLimits(
     long MaxTtl = -1,
     long MaxTtlTelemetryQos0 = -1,
     long MaxTtlTelemetryQos1 = -1,
-    long MaxTtlCommandResponse = -1)
+    long MaxTtlCommandResponse = -1,
+    PeriodicLimit? DataVolume = null,
+    PeriodicLimit? ConnectionDuration = null)
 {
     public static ResourceLimits Unlimited { get; } = new();
 }
