@@ -19,11 +19,14 @@ public sealed partial class EventsConnectionEventProducer(
     ILogger<EventsConnectionEventProducer> logger) : IConnectionEventProducer, IHostedService
 {
     private static readonly TimeSpan DrainBound = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RetryBound = TimeSpan.FromSeconds(5);
 
     private readonly Channel<(DeviceSession Session, string Reason)> _queue =
         Channel.CreateUnbounded<(DeviceSession, string)>(new UnboundedChannelOptions { SingleReader = true });
 
     private Task? _loop;
+    private int _queued;
+    private volatile bool _stopping;
 
     public async Task<SendOutcome> ConnectedAsync(DeviceSession session, CancellationToken cancellationToken)
     {
@@ -56,7 +59,10 @@ public sealed partial class EventsConnectionEventProducer(
     {
         if (session is { Identity: not null, ConnectedEventSent: true })
         {
-            _queue.Writer.TryWrite((session, reason));
+            if (_queue.Writer.TryWrite((session, reason)))
+            {
+                Interlocked.Increment(ref _queued);
+            }
         }
     }
 
@@ -69,6 +75,7 @@ public sealed partial class EventsConnectionEventProducer(
     /// <summary>Runs after the MQTT server has stopped (hosted services stop in reverse order): sends what is queued.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true;
         _queue.Writer.TryComplete();
         if (_loop is { } loop)
         {
@@ -78,7 +85,7 @@ public sealed partial class EventsConnectionEventProducer(
             }
             catch (Exception e) when (e is TimeoutException or OperationCanceledException)
             {
-                LogDrainIncomplete(_queue.Reader.Count);
+                LogDrainIncomplete(Volatile.Read(ref _queued));
             }
         }
     }
@@ -87,6 +94,7 @@ public sealed partial class EventsConnectionEventProducer(
     {
         await foreach (var (session, reason) in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
+            Interlocked.Decrement(ref _queued);
             var identity = session.Identity!;
             try
             {
@@ -99,7 +107,7 @@ public sealed partial class EventsConnectionEventProducer(
 
                 var data = new Dictionary<string, string> { ["reason"] = reason };
                 var message = messages.CreateConnectionEvent(tenant, identity.DeviceId, "disconnected", session.ClientId, data);
-                var outcome = await sender.SendAsync(message.Properties.To, message, waitForOutcome: true, CancellationToken.None).ConfigureAwait(false);
+                var outcome = await SendWithRetriesAsync(message).ConfigureAwait(false);
                 if (!outcome.Succeeded)
                 {
                     LogNotSent("disconnected", identity.TenantId, identity.DeviceId, outcome.ToString());
@@ -109,6 +117,29 @@ public sealed partial class EventsConnectionEventProducer(
             {
                 LogSendFailed(e, identity.TenantId, identity.DeviceId);
             }
+        }
+    }
+
+    /// <summary>
+    /// The device is gone and cannot retry, so the adapter does, for a while: a consumer's credit may be used up
+    /// for a moment during a burst of disconnects, or the network may be reconnecting. Messages are built once and
+    /// sent again only after a failure that was reported as not accepted.
+    /// </summary>
+    private async Task<SendOutcome> SendWithRetriesAsync(Amqp.Message message)
+    {
+        var delay = TimeSpan.FromMilliseconds(20);
+        var deadline = DateTime.UtcNow + RetryBound;
+        while (true)
+        {
+            var outcome = await sender.SendAsync(message.Properties.To, message, waitForOutcome: true, CancellationToken.None).ConfigureAwait(false);
+            if (outcome.Succeeded || _stopping || outcome.Error!.Value.Status != 503 || DateTime.UtcNow + delay > deadline ||
+                outcome.Error.Value.Message == HonoError.SendTimeout.Message)
+            {
+                return outcome;
+            }
+
+            await Task.Delay(delay).ConfigureAwait(false);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
         }
     }
 
