@@ -52,15 +52,18 @@ internal static class BrokerScenario
     }
 
     /// <summary>Tenant <paramref name="tenant"/> with devices <c>d1..dN</c>, auth-ids <c>a1..aN</c>, passwords <c>pw1..pwN</c>.</summary>
-    public static string Registry(string tenant, int devices = 1)
+    public static string Registry(string tenant, int devices = 1) => Registry((tenant, devices));
+
+    /// <summary>Several tenants, each with devices <c>d1..dN</c> as in <see cref="Registry(string, int)"/>.</summary>
+    public static string Registry(params (string Tenant, int Devices)[] tenants)
     {
-        var entries = Enumerable.Range(1, devices).Select(i => $$"""
+        static string Devices(int count) => string.Join(",\n", Enumerable.Range(1, count).Select(i => $$"""
             "d{{i}}": { "enabled": true, "credentials": [ { "type": "hashed-password", "auth-id": "a{{i}}", "secrets": [ { "pwd-plain": "pw{{i}}" } ] } ] }
-            """);
+            """));
         return $$"""
             {
-              "tenants": { "{{tenant}}": { "enabled": true } },
-              "devices": { "{{tenant}}": { {{string.Join(",\n", entries)}} } }
+              "tenants": { {{string.Join(", ", tenants.Select(t => $$"""  "{{t.Tenant}}": { "enabled": true }"""))}} },
+              "devices": { {{string.Join(",\n", tenants.Select(t => $$"""  "{{t.Tenant}}": { {{Devices(t.Devices)}} }"""))}} }
             }
             """;
     }
