@@ -200,7 +200,15 @@ internal sealed class DownstreamSenderLink
         }
     }
 
-    private static bool IsClosing(Link link) => link.IsClosed || link.LinkState >= LinkState.DetachPipe;
+    /// <summary>
+    /// The link, its session or its connection is ending. The session counts too: when the peer ends the session or the
+    /// connection (e.g. a broker shutting down), AMQPNetLite marks the session ended before its links, and a send in
+    /// between fails in the session ("Operation 'Send' is not valid under state: End", or the peer's error) while the
+    /// link still looks attached. That is the network going away (503), not a bug of ours.
+    /// </summary>
+    private static bool IsClosing(Link link) =>
+        link.IsClosed || link.LinkState >= LinkState.DetachPipe
+        || link.Session is { } session && (session.IsClosed || session.SessionState >= SessionState.EndReceived || session.Connection.IsClosed);
 
     private async Task<SendOutcome> AwaitOutcomeAsync(PendingDelivery pending, CancellationToken cancellationToken)
     {
