@@ -24,7 +24,9 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
     private readonly IConnectionEventProducer _connectionEvents;
     private readonly ICommandSubscriptionHandler _commands;
     private readonly ILogger<MqttAdapterServer> _logger;
-    private readonly GuardedTcpServerAdapter _plainListener;
+    private readonly GuardedTcpServerAdapter? _plainListener;
+    private readonly GuardedTcpServerAdapter? _tlsListener;
+    private readonly ServerIdentity? _tlsIdentity;
     private readonly MqttServer _server;
     private readonly ConcurrentDictionary<IMqttChannelAdapter, ConnectionContext> _connections = new();
     private readonly ConcurrentDictionary<string, DeviceSession> _pendingByClientId = new(StringComparer.Ordinal);
@@ -38,6 +40,7 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
         IConnectionEventProducer connectionEvents,
         ICommandSubscriptionHandler commands,
         MqttServerAccessor accessor,
+        TimeProvider timeProvider,
         ILoggerFactory loggerFactory)
     {
         _commands = commands;
@@ -49,19 +52,42 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
         _logger = loggerFactory.CreateLogger<MqttAdapterServer>();
 
         // Hono: the packet limit is maxPayloadSize plus 128 bytes for the variable header [MAX_MSG_SIZE_VARIABLE_HEADER_SIZE].
-        var endpoint = new IPEndPoint(IPAddress.Parse(options.InsecurePortBindAddress), options.InsecurePort);
-        _plainListener = new GuardedTcpServerAdapter(endpoint, options.MaxPayloadSize + 128, loggerFactory.CreateLogger<GuardedTcpServerAdapter>())
+        var maxRemainingLength = options.MaxPayloadSize + 128;
+        var listeners = new List<IMqttServerAdapter>();
+        if (options.InsecurePortEnabled)
         {
-            ConnectionOpened = (adapter, channel) => _connections[adapter] = new ConnectionContext(channel),
-            ConnectionClosed = OnConnectionClosed,
-        };
+            var endpoint = new IPEndPoint(IPAddress.Parse(options.InsecurePortBindAddress), options.InsecurePort);
+            _plainListener = Listener(endpoint, null);
+            listeners.Add(_plainListener);
+        }
+
+        if (options.SecurePortEnabled)
+        {
+            // Validated at start-up (MqttAdapterOptions.Validate); a failure here means the files changed since.
+            if (!ServerCertificateLoader.TryLoad(options.CertPath!, options.KeyPath!, out _tlsIdentity, out var error) ||
+                !TlsProtocols.TryParse(options.SecureProtocols, out var protocols, out error))
+            {
+                throw new InvalidOperationException(error);
+            }
+
+            var handshake = new TlsServerHandshake(_tlsIdentity, protocols, TimeSpan.FromMilliseconds(options.TlsHandshakeTimeout), timeProvider);
+            _tlsListener = Listener(new IPEndPoint(IPAddress.Parse(options.BindAddress), options.Port), handshake);
+            listeners.Add(_tlsListener);
+        }
+
+        GuardedTcpServerAdapter Listener(IPEndPoint endpoint, TlsServerHandshake? tls) =>
+            new(endpoint, maxRemainingLength, loggerFactory.CreateLogger<GuardedTcpServerAdapter>(), tls)
+            {
+                ConnectionOpened = (adapter, channel) => _connections[adapter] = new ConnectionContext(channel),
+                ConnectionClosed = OnConnectionClosed,
+            };
 
         var serverOptions = new MqttServerOptionsBuilder()
             .WithDefaultCommunicationTimeout(TimeSpan.FromMilliseconds(options.ConnectTimeout))
             .WithMaxPendingMessagesPerClient(100)
             .WithPendingMessagesOverflowStrategy(MqttPendingMessagesOverflowStrategy.DropNewMessage)
             .Build();
-        _server = new MqttServerFactory().CreateMqttServer(serverOptions, [_plainListener],
+        _server = new MqttServerFactory().CreateMqttServer(serverOptions, listeners,
             new MqttNetLoggerAdapter(loggerFactory.CreateLogger("MQTTnet")));
         _server.ValidatingConnectionAsync += OnValidatingConnectionAsync;
         _server.ClientConnectedAsync += OnClientConnectedAsync;
@@ -74,19 +100,38 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
         _server.InterceptingOutboundPacketAsync += OnInterceptingOutboundPacketAsync;
     }
 
-    /// <summary>The plain MQTT port actually bound.</summary>
-    public int InsecurePort => _plainListener.BoundPort;
+    /// <summary>The plain MQTT port actually bound (0 if it is not open).</summary>
+    public int InsecurePort => _plainListener?.BoundPort ?? 0;
+
+    /// <summary>The TLS port actually bound (0 if it is not open).</summary>
+    public int SecurePort => _tlsListener?.BoundPort ?? 0;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await _server.StartAsync().ConfigureAwait(false);
-        LogListening(_plainListener.Endpoint.Address, _plainListener.BoundPort, _options.MaxPayloadSize, _options.AuthenticationRequired);
+        if (_plainListener is { } plain)
+        {
+            LogListening(plain.Endpoint.Address, plain.BoundPort, _options.MaxPayloadSize, _options.AuthenticationRequired);
+        }
+
+        if (_tlsListener is { } secure)
+        {
+            LogListeningTls(secure.Endpoint.Address, secure.BoundPort, _options.SecureProtocols, _tlsIdentity!.Certificate.Subject,
+                _tlsIdentity.Certificate.NotAfter.ToUniversalTime());
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
-        await _plainListener.StopListeningAsync().ConfigureAwait(false);
+        foreach (var listener in new[] { _plainListener, _tlsListener })
+        {
+            if (listener is not null)
+            {
+                await listener.StopListeningAsync().ConfigureAwait(false);
+            }
+        }
+
         await _server.StopAsync(new MqttServerStopOptions()).ConfigureAwait(false);
 
         // Sessions MQTTnet did not report (e.g. still between CONNACK and its connected event) end here.
@@ -104,6 +149,7 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
         }
 
         _server.Dispose();
+        _tlsIdentity?.Dispose();
     }
 
     private async Task OnValidatingConnectionAsync(ValidatingConnectionEventArgs e)
@@ -245,6 +291,9 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
     [LoggerMessage(231, LogLevel.Information,
         "MQTT listening on {Address}:{Port} (max payload {MaxPayloadSize} bytes, authentication required: {AuthenticationRequired})")]
     private partial void LogListening(IPAddress address, int port, int maxPayloadSize, bool authenticationRequired);
+
+    [LoggerMessage(233, LogLevel.Information, "MQTT over TLS listening on {Address}:{Port} ({Protocols}, certificate {Subject}, valid until {NotAfter:u})")]
+    private partial void LogListeningTls(IPAddress address, int port, string protocols, string subject, DateTime notAfter);
 
     [LoggerMessage(232, LogLevel.Information, "Session ended: {Session} ({Reason})")]
     private partial void LogSessionEnded(string session, string reason);
