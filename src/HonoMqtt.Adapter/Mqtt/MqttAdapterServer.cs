@@ -160,7 +160,8 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
             return;
         }
 
-        var session = await _connect.HandleAsync(e).ConfigureAwait(false);
+        _connections.TryGetValue(e.ChannelAdapter, out var context);
+        var session = await _connect.HandleAsync(e, context?.Channel).ConfigureAwait(false);
         if (session is null)
         {
             return;
@@ -168,7 +169,7 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
 
         e.SessionItems[DeviceSession.ItemKey] = session;
         _pendingByClientId[session.ClientId] = session;
-        if (_connections.TryGetValue(e.ChannelAdapter, out var context))
+        if (context is not null)
         {
             context.Session = session;
             session.Channel = context.Channel;
