@@ -69,6 +69,22 @@ public sealed class TlsListenerTests
     }
 
     [Test]
+    public async Task TheTlsPortAloneServesDevices()
+    {
+        var pki = await TestPki.GetAsync();
+        var settings = TlsClient.Settings(pki);
+        settings["hono:mqtt:insecurePortEnabled"] = "false";
+        await using var adapter = await RunningAdapter.StartAsync(TestRegistry.Simple(), settings);
+
+        var (client, result) = await MqttTestClient.ConnectAsync(TlsClient.Options(pki, adapter.MqttTlsPort, username: TestRegistry.Username,
+            password: TestRegistry.Password));
+        client.Dispose();
+
+        adapter.MqttPort.Should().Be(0, "the plain port is not open");
+        result.ResultCode.Should().Be(MqttClientConnectResultCode.Success);
+    }
+
+    [Test]
     public async Task AClientThatNeverCompletesTheHandshakeIsClosedAfterTheHandshakeTimeout()
     {
         var pki = await TestPki.GetAsync();
