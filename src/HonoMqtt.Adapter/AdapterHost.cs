@@ -50,6 +50,7 @@ public static class AdapterHost
         // the first device connects and is still there when the last "disconnected" event goes out.
         services.AddSingleton<FileDeviceRegistry>();
         services.AddSingleton<IDeviceRegistry>(sp => sp.GetRequiredService<FileDeviceRegistry>());
+        services.AddSingleton<ITrustedCaRegistry>(sp => sp.GetRequiredService<FileDeviceRegistry>());
         services.AddHostedService(sp => sp.GetRequiredService<FileDeviceRegistry>());
         if (hono.Messaging.UsesEmbeddedEndpoint)
         {
@@ -82,6 +83,7 @@ public static class AdapterHost
 
         services.AddSingleton<PasswordCheckGate>();
         services.AddSingleton<DeviceAuthenticator>();
+        services.AddSingleton<X509Authenticator>();
         services.AddSingleton<SessionTracker>();
         services.AddSingleton<Limits.TenantUsage>();
         services.AddSingleton<ConnectHandler>();

@@ -16,6 +16,7 @@ namespace HonoMqtt.Adapter.Mqtt;
 public sealed partial class ConnectHandler(
     MqttAdapterOptions options,
     DeviceAuthenticator authenticator,
+    X509Authenticator x509,
     IDeviceRegistry registry,
     SessionTracker sessions,
     IConnectionEventProducer connectionEvents,
@@ -24,11 +25,13 @@ public sealed partial class ConnectHandler(
     ILogger<ConnectHandler> logger)
 {
     /// <summary>Decides the CONNACK; on success returns the new session (not yet established).</summary>
-    public async Task<DeviceSession?> HandleAsync(ValidatingConnectionEventArgs e)
+    /// <param name="e">MQTTnet's CONNECT.</param>
+    /// <param name="channel">The connection, for its TLS client certificate and SNI host name (null: plain, as a test may call it).</param>
+    public async Task<DeviceSession?> HandleAsync(ValidatingConnectionEventArgs e, GuardedChannel? channel = null)
     {
         try
         {
-            var (session, rejection) = await ValidateAsync(e).ConfigureAwait(false);
+            var (session, rejection) = await ValidateAsync(e, channel).ConfigureAwait(false);
             if (rejection is { } r)
             {
                 e.ReasonCode = ConnackTable.ToReasonCode(r, e.ProtocolVersion);
@@ -45,7 +48,7 @@ public sealed partial class ConnectHandler(
         }
     }
 
-    private async Task<(DeviceSession? Session, ConnectRejection? Rejection)> ValidateAsync(ValidatingConnectionEventArgs e)
+    private async Task<(DeviceSession? Session, ConnectRejection? Rejection)> ValidateAsync(ValidatingConnectionEventArgs e, GuardedChannel? channel)
     {
         if (e.ProtocolVersion is not (MqttProtocolVersion.V311 or MqttProtocolVersion.V500))
         {
@@ -67,7 +70,7 @@ public sealed partial class ConnectHandler(
         DeviceIdentity? identity = null;
         if (options.AuthenticationRequired)
         {
-            var result = await authenticator.AuthenticateAsync(e.UserName, e.RawPassword, e.CancellationToken).ConfigureAwait(false);
+            var result = await AuthenticateAsync(e, channel).ConfigureAwait(false);
             if (result.Rejection is { } rejection)
             {
                 return Reject(e, rejection, result.Reason ?? rejection.ToString());
@@ -102,6 +105,23 @@ public sealed partial class ConnectHandler(
 
         LogAccepted(session.ToString(), e.ProtocolVersion);
         return (session, null);
+    }
+
+    /// <summary>
+    /// Hono's chain [ChainAuthHandler]: the first mechanism whose credentials can be extracted is the only one verified.
+    /// A client certificate counts only once it validates against its tenant's trust anchor; otherwise (no or unknown
+    /// tenant, untrusted) user name and password are tried, and their 401 is the answer when they are missing too.
+    /// (JWT, between the two in Hono, is not supported.)
+    /// </summary>
+    private async ValueTask<AuthenticationResult> AuthenticateAsync(ValidatingConnectionEventArgs e, GuardedChannel? channel)
+    {
+        if (channel is { IsSecureConnection: true, ClientCertificate: { } certificate } &&
+            await x509.TryExtractAsync(certificate, channel.ServerName, e.CancellationToken).ConfigureAwait(false) is { } credentials)
+        {
+            return await x509.AuthenticateAsync(credentials, e.CancellationToken).ConfigureAwait(false);
+        }
+
+        return await authenticator.AuthenticateAsync(e.UserName, e.RawPassword, e.CancellationToken).ConfigureAwait(false);
     }
 
     private async Task<(ConnectRejection Rejection, string Reason)?> CheckAfterAuthenticationAsync(

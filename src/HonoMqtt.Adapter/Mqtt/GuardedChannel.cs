@@ -36,6 +36,9 @@ public sealed class GuardedChannel : IMqttChannel
 
     public X509Certificate2 ClientCertificate { get; }
 
+    /// <summary>The host name the client asked for with TLS SNI, if any (Hono's fallback for finding a device's tenant).</summary>
+    public string? ServerName { get; init; }
+
     public EndPoint RemoteEndPoint { get; }
 
     public EndPoint LocalEndPoint { get; }

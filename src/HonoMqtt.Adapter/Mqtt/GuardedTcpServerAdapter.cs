@@ -11,8 +11,10 @@ namespace HonoMqtt.Adapter.Mqtt;
 /// <summary>
 /// Our own TCP listener for MQTTnet: it hands MQTTnet <see cref="GuardedChannel"/>s, which enforce the packet size limit
 /// while bytes arrive (MQTTnet's built-in listener allocates any announced length before CONNECT is authenticated).
+/// With a <see cref="TlsServerHandshake"/> it is the TLS port: the handshake runs before MQTTnet sees the connection.
 /// </summary>
-public sealed partial class GuardedTcpServerAdapter(IPEndPoint endpoint, int maxRemainingLength, ILogger logger) : IMqttServerAdapter
+public sealed partial class GuardedTcpServerAdapter(IPEndPoint endpoint, int maxRemainingLength, ILogger logger, TlsServerHandshake? tls = null)
+    : IMqttServerAdapter
 {
     private Socket? _listener;
     private CancellationTokenSource? _stopping;
@@ -104,6 +106,7 @@ public sealed partial class GuardedTcpServerAdapter(IPEndPoint endpoint, int max
     {
         GuardedChannel? channel = null;
         IMqttChannelAdapter? adapterForCallback = null;
+        TlsConnectionInfo? secured = null;
         try
         {
             socket.NoDelay = true;
@@ -114,7 +117,19 @@ public sealed partial class GuardedTcpServerAdapter(IPEndPoint endpoint, int max
                 return;
             }
 
-            channel = new GuardedChannel(socket, new NetworkStream(socket, ownsSocket: false), maxRemainingLength, clientCertificate: null);
+            Stream stream = new NetworkStream(socket, ownsSocket: false);
+            if (tls is not null)
+            {
+                secured = await HandshakeAsync(socket, stream).ConfigureAwait(false);
+                if (secured is null)
+                {
+                    return;
+                }
+
+                stream = secured.Stream;
+            }
+
+            channel = new GuardedChannel(socket, stream, maxRemainingLength, secured?.ClientCertificate) { ServerName = secured?.ServerName };
             var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(_options!.WriterBufferSize, _options.WriterBufferSizeMax));
             using var adapter = new MqttChannelAdapter(channel, formatter, _mqttLogger!);
             adapterForCallback = adapter;
@@ -138,11 +153,34 @@ public sealed partial class GuardedTcpServerAdapter(IPEndPoint endpoint, int max
 
             channel?.Dispose();
             socket.Dispose();
+            secured?.ClientCertificate?.Dispose();
             if (adapterForCallback is not null)
             {
                 ConnectionClosed?.Invoke(adapterForCallback);
             }
         }
+    }
+
+    /// <summary>The TLS handshake; null (and the socket closed) if it failed or timed out.</summary>
+    private async Task<TlsConnectionInfo?> HandshakeAsync(Socket socket, Stream network)
+    {
+        var remote = socket.RemoteEndPoint;
+        try
+        {
+            return await tls!.AuthenticateAsync(network, _stopping?.Token ?? CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogHandshakeTimeout(remote, (int)tls!.Timeout.TotalMilliseconds);
+        }
+        catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException or SocketException
+                                      or ObjectDisposedException or OperationCanceledException)
+        {
+            LogHandshakeFailed(remote, e.Message);
+        }
+
+        socket.Dispose();
+        return null;
     }
 
     /// <summary>Called once for each connection when it has ended completely.</summary>
@@ -159,4 +197,10 @@ public sealed partial class GuardedTcpServerAdapter(IPEndPoint endpoint, int max
 
     [LoggerMessage(103, LogLevel.Information, "Closed the connection from {Remote}: a packet exceeded the limit of {Limit} bytes or was malformed")]
     private partial void LogPacketTooLarge(EndPoint remote, int limit);
+
+    [LoggerMessage(104, LogLevel.Information, "Closed the connection from {Remote}: no TLS handshake within {Timeout} ms")]
+    private partial void LogHandshakeTimeout(EndPoint? remote, int timeout);
+
+    [LoggerMessage(105, LogLevel.Debug, "TLS handshake with {Remote} failed: {Reason}")]
+    private partial void LogHandshakeFailed(EndPoint? remote, string reason);
 }

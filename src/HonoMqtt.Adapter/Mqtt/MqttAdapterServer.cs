@@ -27,7 +27,9 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
     private readonly Limits.TenantUsage _usage;
     private readonly Registry.IDeviceRegistry _registry;
     private readonly ILogger<MqttAdapterServer> _logger;
-    private readonly GuardedTcpServerAdapter _plainListener;
+    private readonly GuardedTcpServerAdapter? _plainListener;
+    private readonly GuardedTcpServerAdapter? _tlsListener;
+    private readonly ServerIdentity? _tlsIdentity;
     private readonly MqttServer _server;
     private readonly ConcurrentDictionary<IMqttChannelAdapter, ConnectionContext> _connections = new();
     private readonly ConcurrentDictionary<string, DeviceSession> _pendingByClientId = new(StringComparer.Ordinal);
@@ -44,6 +46,7 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
         Limits.TenantUsage usage,
         Registry.IDeviceRegistry registry,
         MqttServerAccessor accessor,
+        TimeProvider timeProvider,
         ILoggerFactory loggerFactory)
     {
         _commands = commands;
@@ -58,19 +61,42 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
         _logger = loggerFactory.CreateLogger<MqttAdapterServer>();
 
         // Hono: the packet limit is maxPayloadSize plus 128 bytes for the variable header [MAX_MSG_SIZE_VARIABLE_HEADER_SIZE].
-        var endpoint = new IPEndPoint(IPAddress.Parse(options.InsecurePortBindAddress), options.InsecurePort);
-        _plainListener = new GuardedTcpServerAdapter(endpoint, options.MaxPayloadSize + 128, loggerFactory.CreateLogger<GuardedTcpServerAdapter>())
+        var maxRemainingLength = options.MaxPayloadSize + 128;
+        var listeners = new List<IMqttServerAdapter>();
+        if (options.InsecurePortEnabled)
         {
-            ConnectionOpened = (adapter, channel) => _connections[adapter] = new ConnectionContext(channel),
-            ConnectionClosed = OnConnectionClosed,
-        };
+            var endpoint = new IPEndPoint(IPAddress.Parse(options.InsecurePortBindAddress), options.InsecurePort);
+            _plainListener = Listener(endpoint, null);
+            listeners.Add(_plainListener);
+        }
+
+        if (options.SecurePortEnabled)
+        {
+            // Validated at start-up (MqttAdapterOptions.Validate); a failure here means the files changed since.
+            if (!ServerCertificateLoader.TryLoad(options.CertPath!, options.KeyPath!, out _tlsIdentity, out var error) ||
+                !TlsProtocols.TryParse(options.SecureProtocols, out var protocols, out error))
+            {
+                throw new InvalidOperationException(error);
+            }
+
+            var handshake = new TlsServerHandshake(_tlsIdentity, protocols, TimeSpan.FromMilliseconds(options.TlsHandshakeTimeout), timeProvider);
+            _tlsListener = Listener(new IPEndPoint(IPAddress.Parse(options.BindAddress), options.Port), handshake);
+            listeners.Add(_tlsListener);
+        }
+
+        GuardedTcpServerAdapter Listener(IPEndPoint endpoint, TlsServerHandshake? tls) =>
+            new(endpoint, maxRemainingLength, loggerFactory.CreateLogger<GuardedTcpServerAdapter>(), tls)
+            {
+                ConnectionOpened = (adapter, channel) => _connections[adapter] = new ConnectionContext(channel),
+                ConnectionClosed = OnConnectionClosed,
+            };
 
         var serverOptions = new MqttServerOptionsBuilder()
             .WithDefaultCommunicationTimeout(TimeSpan.FromMilliseconds(options.ConnectTimeout))
             .WithMaxPendingMessagesPerClient(100)
             .WithPendingMessagesOverflowStrategy(MqttPendingMessagesOverflowStrategy.DropNewMessage)
             .Build();
-        _server = new MqttServerFactory().CreateMqttServer(serverOptions, [_plainListener],
+        _server = new MqttServerFactory().CreateMqttServer(serverOptions, listeners,
             new MqttNetLoggerAdapter(loggerFactory.CreateLogger("MQTTnet")));
         _server.ValidatingConnectionAsync += OnValidatingConnectionAsync;
         _server.ClientConnectedAsync += OnClientConnectedAsync;
@@ -84,19 +110,38 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
         _server.InterceptingInboundPacketAsync += OnInterceptingInboundPacketAsync;
     }
 
-    /// <summary>The plain MQTT port actually bound.</summary>
-    public int InsecurePort => _plainListener.BoundPort;
+    /// <summary>The plain MQTT port actually bound (0 if it is not open).</summary>
+    public int InsecurePort => _plainListener?.BoundPort ?? 0;
+
+    /// <summary>The TLS port actually bound (0 if it is not open).</summary>
+    public int SecurePort => _tlsListener?.BoundPort ?? 0;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await _server.StartAsync().ConfigureAwait(false);
-        LogListening(_plainListener.Endpoint.Address, _plainListener.BoundPort, _options.MaxPayloadSize, _options.AuthenticationRequired);
+        if (_plainListener is { } plain)
+        {
+            LogListening(plain.Endpoint.Address, plain.BoundPort, _options.MaxPayloadSize, _options.AuthenticationRequired);
+        }
+
+        if (_tlsListener is { } secure)
+        {
+            LogListeningTls(secure.Endpoint.Address, secure.BoundPort, _options.SecureProtocols, _tlsIdentity!.Certificate.Subject,
+                _tlsIdentity.Certificate.NotAfter.ToUniversalTime());
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
-        await _plainListener.StopListeningAsync().ConfigureAwait(false);
+        foreach (var listener in new[] { _plainListener, _tlsListener })
+        {
+            if (listener is not null)
+            {
+                await listener.StopListeningAsync().ConfigureAwait(false);
+            }
+        }
+
         await _server.StopAsync(new MqttServerStopOptions()).ConfigureAwait(false);
 
         // Sessions MQTTnet did not report (e.g. still between CONNACK and its connected event) end here.
@@ -114,6 +159,7 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
         }
 
         _server.Dispose();
+        _tlsIdentity?.Dispose();
     }
 
     private async Task OnValidatingConnectionAsync(ValidatingConnectionEventArgs e)
@@ -124,7 +170,8 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
             return;
         }
 
-        var session = await _connect.HandleAsync(e).ConfigureAwait(false);
+        _connections.TryGetValue(e.ChannelAdapter, out var context);
+        var session = await _connect.HandleAsync(e, context?.Channel).ConfigureAwait(false);
         if (session is null)
         {
             return;
@@ -132,7 +179,7 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
 
         e.SessionItems[DeviceSession.ItemKey] = session;
         _pendingByClientId[session.ClientId] = session;
-        if (_connections.TryGetValue(e.ChannelAdapter, out var context))
+        if (context is not null)
         {
             context.Session = session;
             session.Channel = context.Channel;
@@ -289,6 +336,9 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
     [LoggerMessage(231, LogLevel.Information,
         "MQTT listening on {Address}:{Port} (max payload {MaxPayloadSize} bytes, authentication required: {AuthenticationRequired})")]
     private partial void LogListening(IPAddress address, int port, int maxPayloadSize, bool authenticationRequired);
+
+    [LoggerMessage(233, LogLevel.Information, "MQTT over TLS listening on {Address}:{Port} ({Protocols}, certificate {Subject}, valid until {NotAfter:u})")]
+    private partial void LogListeningTls(IPAddress address, int port, string protocols, string subject, DateTime notAfter);
 
     [LoggerMessage(232, LogLevel.Information, "Session ended: {Session} ({Reason})")]
     private partial void LogSessionEnded(string session, string reason);

@@ -13,7 +13,7 @@ public sealed class SessionTracker
     private readonly Lock _gate = new();
     private int _count;
 
-    /// <summary>Established sessions (CONNACK sent), as Hono counts them for its limits.</summary>
+    /// <summary>Sessions accepted or being accepted (authenticated and checked), as counted for the connection limits.</summary>
     public int Count => Volatile.Read(ref _count);
 
     public int CountForTenant(string tenantId) => _perTenant.GetValueOrDefault(tenantId);
@@ -23,25 +23,28 @@ public sealed class SessionTracker
     public IReadOnlyCollection<DeviceSession> All => (IReadOnlyCollection<DeviceSession>)_claims.Values;
 
     /// <summary>
-    /// Claims the session's client id; false if a live session of another device (or an unauthenticated one) holds it.
-    /// A live session of the same device may be taken over.
+    /// Claims the session's client id; false if a live session of another device holds it. A live session of the
+    /// same device (or, without authentication, any live session) may be taken over, as MQTT intends.
     /// </summary>
     public bool TryClaim(DeviceSession session)
     {
         lock (_gate)
         {
-            if (_claims.TryGetValue(session.ClientId, out var holder) && !holder.IsEnded &&
-                (holder.Identity is null || holder.Identity != session.Identity))
+            if (_claims.TryGetValue(session.ClientId, out var holder) && !holder.IsEnded && holder.Identity != session.Identity)
             {
                 return false;
             }
 
             _claims[session.ClientId] = session;
-            return true;
         }
+
+        // Counted from here, not only once MQTTnet has sent the CONNACK: a burst of CONNECTs must not slip past the
+        // tenant's or the adapter's limit while the first ones are still being answered.
+        Established(session);
+        return true;
     }
 
-    /// <summary>Counts a session whose CONNACK has been sent.</summary>
+    /// <summary>Counts a session (once; <see cref="TryClaim"/> already does).</summary>
     public void Established(DeviceSession session)
     {
         if (session.MarkCounted())

@@ -41,6 +41,27 @@ public sealed class MqttAdapterOptions
     /// <summary>A remembered pair is forgotten after this long without use (ms).</summary>
     public int VerifiedCredentialsCacheTimeout { get; set; } = 600_000;
 
+    /// <summary>Interface of the TLS port.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The TLS port; it is opened when <see cref="KeyPath"/> and <see cref="CertPath"/> are both set. 0 picks a free port.</summary>
+    public int Port { get; set; } = 8883;
+
+    /// <summary>PEM file with the server's private key (PKCS#8, or PKCS#1/SEC1).</summary>
+    public string? KeyPath { get; set; }
+
+    /// <summary>PEM file with the server's certificate, optionally followed by its intermediate CA certificates.</summary>
+    public string? CertPath { get; set; }
+
+    /// <summary>Enabled TLS versions, Hono's names, comma separated.</summary>
+    public string SecureProtocols { get; set; } = "TLSv1.3,TLSv1.2";
+
+    /// <summary>Time a new TLS connection has to complete its handshake (ms); ours, Hono relies on the TLS library.</summary>
+    public int TlsHandshakeTimeout { get; set; } = 10_000;
+
+    /// <summary>True when key and certificate are configured: the TLS port is opened.</summary>
+    public bool SecurePortEnabled => !string.IsNullOrWhiteSpace(KeyPath) && !string.IsNullOrWhiteSpace(CertPath);
+
     public IEnumerable<string> Validate()
     {
         if (PasswordCheckConcurrency < 0 || PasswordCheckQueueTimeout <= 0 || VerifiedCredentialsCacheSize < 0 || VerifiedCredentialsCacheTimeout <= 0)
@@ -79,9 +100,63 @@ public sealed class MqttAdapterOptions
             yield return $"hono:mqtt:connectTimeout must be positive (was {ConnectTimeout})";
         }
 
-        if (!InsecurePortEnabled)
+        foreach (var error in ValidateTls())
         {
-            yield return "no MQTT port is configured: set hono:mqtt:insecurePortEnabled=true";
+            yield return error;
+        }
+
+        if (!InsecurePortEnabled && !SecurePortEnabled)
+        {
+            yield return "no MQTT port is configured: set hono:mqtt:insecurePortEnabled=true, or hono:mqtt:keyPath and hono:mqtt:certPath for the TLS port";
+        }
+    }
+
+    private IEnumerable<string> ValidateTls()
+    {
+        if (Port is < 0 or > 65535)
+        {
+            yield return $"hono:mqtt:port must be between 0 and 65535 (was {Port})";
+        }
+
+        if (!System.Net.IPAddress.TryParse(BindAddress, out _))
+        {
+            yield return $"hono:mqtt:bindAddress must be an IP address (was '{BindAddress}')";
+        }
+
+        if (TlsHandshakeTimeout <= 0)
+        {
+            yield return $"hono:mqtt:tlsHandshakeTimeout must be positive (was {TlsHandshakeTimeout})";
+        }
+
+        if (!Mqtt.TlsProtocols.TryParse(SecureProtocols, out _, out var protocolError))
+        {
+            yield return $"hono:mqtt:secureProtocols: {protocolError}";
+        }
+
+        var hasKey = !string.IsNullOrWhiteSpace(KeyPath);
+        var hasCert = !string.IsNullOrWhiteSpace(CertPath);
+        if (hasKey != hasCert)
+        {
+            yield return hasKey
+                ? "hono:mqtt:keyPath is set but hono:mqtt:certPath is not: the TLS port needs both"
+                : "hono:mqtt:certPath is set but hono:mqtt:keyPath is not: the TLS port needs both";
+        }
+        else if (hasKey)
+        {
+            if (Mqtt.ServerCertificateLoader.TryLoad(CertPath!, KeyPath!, out var identity, out var loadError))
+            {
+                identity.Dispose();
+            }
+            else
+            {
+                yield return loadError;
+            }
+        }
+
+        // Hono: "secure and insecure ports must be configured to bind to different port numbers" (0 picks two free ports).
+        if (SecurePortEnabled && InsecurePortEnabled && Port != 0 && Port == InsecurePort)
+        {
+            yield return $"hono:mqtt:port and hono:mqtt:insecurePort must differ (both are {Port})";
         }
     }
 }

@@ -8,7 +8,7 @@ namespace HonoMqtt.Adapter.Registry;
 /// The registry kept in one JSON file, checked for changes every <c>reloadInterval</c> and swapped as a whole.
 /// A file that cannot be read or parsed keeps the last good registry in force, and the reason is logged.
 /// </summary>
-public sealed partial class FileDeviceRegistry : BackgroundService, IDeviceRegistry
+public sealed partial class FileDeviceRegistry : BackgroundService, IDeviceRegistry, ITrustedCaRegistry
 {
     private readonly string _path;
     private readonly TimeSpan _interval;
@@ -44,6 +44,12 @@ public sealed partial class FileDeviceRegistry : BackgroundService, IDeviceRegis
 
     public ValueTask<AssertionResult> AssertRegistrationAsync(string tenantId, string deviceId, string? gatewayId, CancellationToken cancellationToken) =>
         new(_current.AssertRegistration(tenantId, deviceId, gatewayId));
+
+    public ValueTask<TenantInfo?> GetTenantByTrustedCaAsync(Auth.DistinguishedName subjectDn, CancellationToken cancellationToken) =>
+        new(_current.GetTenantByTrustedCa(subjectDn));
+
+    public ValueTask<TenantInfo?> GetTenantByIdOrAliasAsync(string idOrAlias, CancellationToken cancellationToken) =>
+        new(_current.GetTenantByIdOrAlias(idOrAlias));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

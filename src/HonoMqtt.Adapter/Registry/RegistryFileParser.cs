@@ -43,6 +43,7 @@ public static partial class RegistryFileParser
             }
         }
 
+        CheckTrustAnchorsAndAliases(tenants.Values, errors);
         var devices = new Dictionary<(string, string), DeviceInfo>();
         var credentials = new Dictionary<(string, string, string), CredentialsInfo>();
         foreach (var (tenantId, tenantDevices) in Members(top, "devices", "$", errors))
@@ -163,7 +164,12 @@ public static partial class RegistryFileParser
                     Long(limits, "max-ttl-command-response", -1, path, errors),
                     Periodic(limits, "data-volume", "max-bytes", path + ".resource-limits", errors),
                     Periodic(limits, "connection-duration", "max-minutes", path + ".resource-limits", errors)),
-            tenant["trusted-ca"] as JsonArray);
+            tenant["trusted-ca"] as JsonArray)
+        {
+            Alias = String(tenant, "alias", path, errors),
+            TrustAnchorGroup = String(tenant, "trust-anchor-group", path, errors),
+            TrustAnchors = TrustAnchorParser.Parse(tenant["trusted-ca"], path + ".trusted-ca", errors),
+        };
     }
 
     private static PeriodicLimit? Periodic(JsonObject limits, string name, string maxName, string path, List<string> errors)
@@ -232,7 +238,9 @@ public static partial class RegistryFileParser
         {
             var entryPath = $"{path}[{i}]";
             var type = String(array[i], "type", entryPath, errors, required: true);
-            var authId = String(array[i], "auth-id", entryPath, errors, required: true);
+            var authId = type == CredentialsInfo.X509Certificate
+                ? X509AuthId(array[i], entryPath, errors)
+                : String(array[i], "auth-id", entryPath, errors, required: true);
             if (type is null || authId is null)
             {
                 continue;

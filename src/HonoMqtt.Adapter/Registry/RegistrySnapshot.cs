@@ -11,7 +11,15 @@ public sealed class RegistrySnapshot(
     public static RegistrySnapshot Empty { get; } = new(new Dictionary<string, TenantInfo>(), new Dictionary<(string, string), DeviceInfo>(),
         new Dictionary<(string, string, string), CredentialsInfo>());
 
+    private readonly Lazy<TrustAnchorIndex> _trust = new(() => new TrustAnchorIndex(tenants.Values));
+
     public int TenantCount => tenants.Count;
+
+    /// <summary>The one tenant with a trusted CA of this subject DN; null if none or several share it (Hono: 404).</summary>
+    public TenantInfo? GetTenantByTrustedCa(Auth.DistinguishedName subjectDn) => _trust.Value.ByTrustedCa(subjectDn);
+
+    /// <summary>A tenant by id or, failing that, by alias (Hono's Tenant API "get").</summary>
+    public TenantInfo? GetTenantByIdOrAlias(string idOrAlias) => GetTenant(idOrAlias) ?? _trust.Value.ByAlias(idOrAlias);
 
     public int DeviceCount => devices.Count;
 

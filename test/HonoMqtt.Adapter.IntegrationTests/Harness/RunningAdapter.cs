@@ -29,6 +29,9 @@ public sealed class RunningAdapter : IAsyncDisposable
 
     public int MqttPort => _app.Services.GetRequiredService<MqttAdapterServer>().InsecurePort;
 
+    /// <summary>The TLS port (only with <c>hono:mqtt:keyPath</c> and <c>certPath</c>; set <c>hono:mqtt:port=0</c>).</summary>
+    public int MqttTlsPort => _app.Services.GetRequiredService<MqttAdapterServer>().SecurePort;
+
     /// <summary>The embedded endpoint's port (only without an external messaging network).</summary>
     public int AmqpPort => _app.Services.GetRequiredService<EmbeddedAmqpEndpoint>().BoundPort;
 
