@@ -7,8 +7,10 @@ using NUnit.Framework;
 
 namespace HonoMqtt.Adapter.IntegrationTests.Connect;
 
-/// <summary>Every CONNACK row of the spec that the registry can produce, for MQTT 3.1.1 and 5.0.</summary>
-public sealed class ConnackTests
+/// <summary>Every CONNACK row of the spec that the registry can produce, for MQTT 3.1.1 and 5.0, on both ports.</summary>
+[TestFixture(false)]
+[TestFixture(true)]
+public sealed class ConnackTests(bool tls)
 {
     private static readonly string Registry = TestRegistry.Simple(moreTenants: """
         , "disabled-tenant": { "enabled": false },
@@ -28,20 +30,28 @@ public sealed class ConnackTests
           }
         """);
 
-    private static RunningAdapter _adapter = null!;
+    private RunningAdapter _adapter = null!;
+    private Transport _transport = null!;
 
     [OneTimeSetUp]
-    public static async Task StartAdapter() => _adapter = await RunningAdapter.StartAsync(Registry, new Dictionary<string, string?>
+    public async Task StartAdapter()
     {
-        ["hono:connectionEvents:producer"] = "none",
-    });
+        _transport = await Transport.CreateAsync(tls);
+        _adapter = await RunningAdapter.StartAsync(Registry, _transport.Settings(new Dictionary<string, string?>
+        {
+            ["hono:connectionEvents:producer"] = "none",
+        }));
+    }
 
     [OneTimeTearDown]
-    public static async Task StopAdapter() => await _adapter.DisposeAsync();
+    public async Task StopAdapter() => await _adapter.DisposeAsync();
 
-    private static async Task<MqttClientConnectResultCode> ConnectAsync(string? username, string? password, MqttProtocolVersion version)
+    private MqttClientOptions Options(string? username, string? password, MqttProtocolVersion version, string? clientId = null) =>
+        _transport.Options(_adapter, username, password, version, clientId);
+
+    private async Task<MqttClientConnectResultCode> ConnectAsync(string? username, string? password, MqttProtocolVersion version)
     {
-        var (client, result) = await MqttTestClient.ConnectAsync(MqttTestClient.Options(_adapter.MqttPort, username, password, version));
+        var (client, result) = await MqttTestClient.ConnectAsync(Options(username, password, version));
         using (client)
         {
             if (client.IsConnected)
@@ -92,7 +102,7 @@ public sealed class ConnackTests
     [TestCase(MqttProtocolVersion.V500)]
     public async Task SessionPresentIsAlwaysZero(MqttProtocolVersion version)
     {
-        var options = MqttTestClient.Options(_adapter.MqttPort, "a1@t1", "pw1", version, clientId: "persistent-" + version);
+        var options = Options("a1@t1", "pw1", version, clientId: "persistent-" + version);
         options.CleanSession = false;
         options.SessionExpiryInterval = 3600;
         for (var i = 0; i < 2; i++)
@@ -112,7 +122,7 @@ public sealed class ConnackTests
     {
         foreach (var version in new[] { MqttProtocolVersion.V311, MqttProtocolVersion.V500 })
         {
-            var options = MqttTestClient.Options(_adapter.MqttPort, "a1@t1", "pw1", version, clientId: "");
+            var options = Options("a1@t1", "pw1", version, clientId: "");
             var (client, result) = await MqttTestClient.ConnectAsync(options);
             using (client)
             {

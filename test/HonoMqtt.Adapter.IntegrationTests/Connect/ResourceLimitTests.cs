@@ -8,7 +8,9 @@ using NUnit.Framework;
 namespace HonoMqtt.Adapter.IntegrationTests.Connect;
 
 /// <summary>The tenant's data-volume and connection-duration limits, at CONNECT and per message.</summary>
-public sealed class ResourceLimitTests
+[TestFixture(false)]
+[TestFixture(true)]
+public sealed class ResourceLimitTests(bool tls)
 {
     private static readonly string Since = DateTimeOffset.UtcNow.AddDays(-2).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -20,9 +22,9 @@ public sealed class ResourceLimitTests
         var registry = TestRegistry.Simple(tenantExtra: $$"""
             , "resource-limits": { "data-volume": { "effective-since": "{{Since}}", "max-bytes": 10, "period": { "mode": "days", "no-of-days": 30 } } }
             """);
-        await using var adapter = await RunningAdapter.StartAsync(registry, NoConnectionEvents);
+        await using var adapter = await RunningAdapter.StartAsync(transport: await Transport.CreateAsync(tls), registryJson: registry, NoConnectionEvents);
         await using var telemetry = await adapter.AttachReceiverAsync("telemetry/t1");
-        using var device = await MqttTestClient.ConnectDeviceAsync(adapter.MqttPort, TestRegistry.Username, TestRegistry.Password, MqttProtocolVersion.V500);
+        using var device = await adapter.ConnectDeviceAsync(TestRegistry.Username, TestRegistry.Password, MqttProtocolVersion.V500);
 
         var first = await device.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("telemetry/?on-error=ignore").WithPayload("12345678")
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
@@ -40,7 +42,7 @@ public sealed class ResourceLimitTests
                      (MqttProtocolVersion.V311, MqttClientConnectResultCode.NotAuthorized), (MqttProtocolVersion.V500, MqttClientConnectResultCode.QuotaExceeded),
                  })
         {
-            var (client, result) = await MqttTestClient.ConnectAsync(MqttTestClient.Options(adapter.MqttPort, TestRegistry.Username, TestRegistry.Password, version));
+            var (client, result) = await MqttTestClient.ConnectAsync(adapter.DeviceOptions(TestRegistry.Username, TestRegistry.Password, version));
             client.Dispose();
             result.ResultCode.Should().Be(expected, version.ToString());
         }
@@ -53,9 +55,9 @@ public sealed class ResourceLimitTests
         var registry = TestRegistry.Simple(tenantExtra: $$"""
             , "resource-limits": { "connection-duration": { "effective-since": "{{Since}}", "max-minutes": 0, "period": { "mode": "days", "no-of-days": 30 } } }
             """);
-        await using var adapter = await RunningAdapter.StartAsync(registry, NoConnectionEvents);
+        await using var adapter = await RunningAdapter.StartAsync(transport: await Transport.CreateAsync(tls), registryJson: registry, NoConnectionEvents);
 
-        var (client, result) = await MqttTestClient.ConnectAsync(MqttTestClient.Options(adapter.MqttPort, TestRegistry.Username, TestRegistry.Password, version));
+        var (client, result) = await MqttTestClient.ConnectAsync(adapter.DeviceOptions(TestRegistry.Username, TestRegistry.Password, version));
         client.Dispose();
 
         result.ResultCode.Should().Be(expected);

@@ -40,6 +40,36 @@ public sealed class RunningAdapter : IAsyncDisposable
     /// <summary>Tolerates logged errors (for tests that provoke them on purpose).</summary>
     public bool ExpectErrors { get; set; }
 
+    /// <summary>How devices of a test reach this adapter (plain TCP unless started with a TLS transport).</summary>
+    public Transport? Transport { get; private set; }
+
+    /// <summary>Starts the adapter with the ports <paramref name="transport"/> needs (TLS: both ports are open).</summary>
+    public static async Task<RunningAdapter> StartAsync(Transport transport, string registryJson, IDictionary<string, string?>? settings = null)
+    {
+        var adapter = await StartAsync(registryJson, transport.Settings(settings));
+        adapter.Transport = transport;
+        return adapter;
+    }
+
+    /// <summary>Client options for a device on this adapter's transport.</summary>
+    public MQTTnet.MqttClientOptions DeviceOptions(string? username, string? password,
+        MQTTnet.Formatter.MqttProtocolVersion version = MQTTnet.Formatter.MqttProtocolVersion.V311, string? clientId = null) =>
+        Transport is { } transport ? transport.Options(this, username, password, version, clientId) : MqttTestClient.Options(MqttPort, username, password, version, clientId);
+
+    /// <summary>Connects a device that must be accepted, on this adapter's transport.</summary>
+    public async Task<MQTTnet.IMqttClient> ConnectDeviceAsync(string username, string password,
+        MQTTnet.Formatter.MqttProtocolVersion version = MQTTnet.Formatter.MqttProtocolVersion.V311, string? clientId = null)
+    {
+        var (client, result) = await MqttTestClient.ConnectAsync(DeviceOptions(username, password, version, clientId));
+        if (result.ResultCode != MQTTnet.MqttClientConnectResultCode.Success)
+        {
+            client.Dispose();
+            throw new InvalidOperationException($"CONNECT refused: {result.ResultCode}");
+        }
+
+        return client;
+    }
+
     public static async Task<RunningAdapter> StartAsync(string registryJson, IDictionary<string, string?>? settings = null)
     {
         var directory = Directory.CreateTempSubdirectory("hono-mqtt-test-");
