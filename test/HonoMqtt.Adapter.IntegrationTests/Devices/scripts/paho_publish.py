@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Publishes one message with Eclipse Paho (Debian's python3-paho-mqtt) and reports what the broker answered.
 
-usage: paho_publish.py HOST PORT USERNAME PASSWORD TOPIC PAYLOAD QOS {3|5}
+usage: paho_publish.py HOST PORT USERNAME PASSWORD TOPIC PAYLOAD QOS {3|5} [CAFILE]
+With CAFILE the connection uses TLS, trusting that CA (and checking the server's name).
 prints one line: "connack=<code> published=<true|false> disconnected=<true|false>" and exits 0.
 """
 import sys
@@ -14,6 +15,8 @@ host, port, username, password, topic, payload, qos, version = sys.argv[1:9]
 v5 = version == "5"
 client = mqtt.Client(client_id="paho-test", protocol=mqtt.MQTTv5 if v5 else mqtt.MQTTv311)
 client.username_pw_set(username, password)
+if len(sys.argv) > 9:
+    client.tls_set(ca_certs=sys.argv[9])
 connected = threading.Event()
 acked = threading.Event()
 gone = threading.Event()
