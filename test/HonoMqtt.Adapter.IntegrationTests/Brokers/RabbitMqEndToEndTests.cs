@@ -185,8 +185,26 @@ public sealed class RabbitMqEndToEndTests
     /// acknowledged the device reconnects and goes on with the next one (a new payload: the test never re-sends, so
     /// every payload in the queue is there at most once). Returns the payloads that were PUBACKed.
     /// </summary>
+    [Test]
+    public async Task NoPubAckedEventIsLostWhenTheBrokerIsKilledUnderLoad(CancellationToken cancellationToken)
+    {
+        // 10 devices keep publishing QoS 1 events while RabbitMQ is killed with SIGKILL and started again: every event a
+        // device got a PUBACK for must be in the durable queue afterwards (a PUBACK means "persisted by the broker").
+        const string tenant = "rabbit-kill";
+        await using var adapter = await StartAdapterAsync(BrokerScenario.Registry((tenant, 10)), producer: "none");
+
+        var acked = await PublishThroughARestartAsync(adapter, tenant, 10, cancellationToken, kill: true);
+
+        var inQueue = await _broker.CountMessagesAsync($"event/{tenant}", cancellationToken);
+        inQueue.Should().BeGreaterThanOrEqualTo(acked.Count);
+        await using var consumer = await RabbitMqQueueConsumer.AttachAsync(_broker, $"event/{tenant}", credit: 500);
+        var received = (await consumer.NextAsync((int)inQueue, TimeSpan.FromSeconds(60))).Select(BrokerScenario.BodyText).ToList();
+        received.Should().OnlyHaveUniqueItems("the adapter never re-sends a message");
+        received.Should().Contain(acked, "an event the device got a PUBACK for must survive the broker's crash");
+    }
+
     private async Task<IReadOnlyCollection<string>> PublishThroughARestartAsync(RunningAdapter adapter, string tenant, int devices,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool kill = false)
     {
         var acked = new System.Collections.Concurrent.ConcurrentBag<string>();
         var ackedAfterRestart = new int[devices];
@@ -238,7 +256,15 @@ public sealed class RabbitMqEndToEndTests
 
         var loops = Enumerable.Range(1, devices).Select(d => Task.Run(() => DeviceLoopAsync(d), CancellationToken.None)).ToArray();
         await Poll.UntilAsync(() => acked.Count >= 30, "the devices are publishing", BrokerScenario.Deadline);
-        await _broker.RestartAsync(cancellationToken);
+        if (kill)
+        {
+            await _broker.KillAndRestartAsync(cancellationToken);
+        }
+        else
+        {
+            await _broker.RestartAsync(cancellationToken);
+        }
+
         Volatile.Write(ref restarted, true);
         await Poll.UntilAsync(() => ackedAfterRestart.All(c => c >= 5), "every device's events are acknowledged again", TimeSpan.FromSeconds(30));
         await stop.CancelAsync();

@@ -179,6 +179,31 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         await StartNodeAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Kills the node with SIGKILL, without any chance to shut down cleanly, and starts it again with the same data
+    /// directory and ports. What RabbitMQ had confirmed as persisted must be there afterwards.
+    /// </summary>
+    public async Task KillAndRestartAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_node is { } node)
+        {
+            _node = null;
+            try
+            {
+                await node.KillAsync().ConfigureAwait(false);
+                NUnit.Framework.TestContext.Progress.WriteLine($"{this} killed (SIGKILL)");
+            }
+            finally
+            {
+                await node.DisposeAsync().ConfigureAwait(false);
+                KillStrayBeam();
+            }
+        }
+
+        await StartNodeAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Runs <c>rabbitmqctl -n &lt;node&gt; &lt;arguments&gt;</c> against this node.</summary>
     public Task<ProcessResult> RabbitMqCtlAsync(IEnumerable<string> arguments, CancellationToken cancellationToken = default)
     {
