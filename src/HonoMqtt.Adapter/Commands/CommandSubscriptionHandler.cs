@@ -53,26 +53,26 @@ public sealed class CommandSubscriptionHandler(
             : qos == 1 ? MqttSubscribeReasonCode.GrantedQoS1 : MqttSubscribeReasonCode.GrantedQoS0;
     }
 
-    public async Task UnsubscribeAsync(InterceptingUnsubscriptionEventArgs e, DeviceSession session)
+    /// <remarks>
+    /// Must complete synchronously: MQTTnet 5.2 runs the unsubscription interceptor while it holds a
+    /// <c>ReaderWriterLockSlim</c> write lock (<c>MqttClientSubscriptionsManager.Unsubscribe</c>), which a continuation on
+    /// another thread cannot release; the connection then dies with a <c>SynchronizationLockException</c>. So the
+    /// subscription is taken out of force here, and its consumers and the "ttd=0" notification follow in the background.
+    /// </remarks>
+    public Task UnsubscribeAsync(InterceptingUnsubscriptionEventArgs e, DeviceSession session)
     {
         e.ProcessUnsubscription = false;
         e.Response.ReasonCode = MqttUnsubscribeReasonCode.UnspecifiedError; // Hono answers 0x80 when there is no such subscription
-        if (!CommandSubscription.TryParse(e.Topic, 0, session.Identity, out var subscription, out _)
-            || sessions.Find(session) is not { } state
-            || !state.TryRemove(subscription.Key, out var entry))
+        if (CommandSubscription.TryParse(e.Topic, 0, session.Identity, out var subscription, out _)
+            && sessions.Find(session) is { } state
+            && state.TryRemove(subscription.Key, out var entry))
         {
-            return;
+            e.Response.ReasonCode = MqttUnsubscribeReasonCode.Success;
+            var wasCurrent = registrations.TryRemove(entry!);
+            background.Run(() => EndAsync(entry!, notify: wasCurrent, "unsubscribe"));
         }
 
-        e.Response.ReasonCode = MqttUnsubscribeReasonCode.Success;
-        try
-        {
-            await EndAsync(entry!, notify: true, "unsubscribe").ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            logger.CommandFailed(ex);
-        }
+        return Task.CompletedTask;
     }
 
     public Task PublishAcknowledgedAsync(ClientAcknowledgedPublishPacketEventArgs e)
@@ -104,7 +104,8 @@ public sealed class CommandSubscriptionHandler(
 
         foreach (var entry in subscriptions)
         {
-            background.Run(() => EndAsync(entry, notify: !shutdown, shutdown ? "shutdown" : "session ended"));
+            var wasCurrent = registrations.TryRemove(entry);
+            background.Run(() => EndAsync(entry, notify: wasCurrent && !shutdown, shutdown ? "shutdown" : "session ended"));
         }
     }
 
@@ -174,13 +175,15 @@ public sealed class CommandSubscriptionHandler(
         return true;
     }
 
-    /// <summary>Takes a subscription out of force: its consumers first, then (if it was in force) "ttd=0".</summary>
+    /// <summary>
+    /// Ends a subscription already taken out of the registrations: its consumers first, then "ttd=0" if
+    /// <paramref name="notify"/> (it was in force and the adapter is not shutting down).
+    /// </summary>
     private async Task EndAsync(SubscriptionEntry entry, bool notify, string reason)
     {
-        var wasCurrent = registrations.TryRemove(entry);
         await entry.Lease.ReleaseAsync().ConfigureAwait(false);
         logger.Unsubscribed(entry.Subscription.Filter, entry.Session.ToString(), reason);
-        if (notify && wasCurrent)
+        if (notify)
         {
             await notifier.SendAsync(entry.Subscription.TenantId, entry.Subscription.DeviceId, CommandMessageFactory.TtdDisconnected, CancellationToken.None)
                 .ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using HonoMqtt.Adapter.Downstream;
 using HonoMqtt.Adapter.Protocol;
 using HonoMqtt.Adapter.Registry;
@@ -8,6 +9,8 @@ namespace HonoMqtt.Adapter.Commands;
 /// <summary>
 /// Sends "time until disconnect" notifications (spec downstream-amqp.md §6.1): <c>ttd=-1</c> when a device is ready for
 /// commands, <c>ttd=0</c> when it is not any more. They go to <c>event/&lt;tenant&gt;</c> and wait for the outcome.
+/// Notifications for one device go out one after the other, in the order they were asked for, so that a "ttd=0" sent in
+/// the background after an UNSUBSCRIBE cannot overtake the "ttd=-1" of a SUBSCRIBE that follows it.
 /// </summary>
 public sealed class TtdNotifier(
     IDownstreamSender sender,
@@ -15,7 +18,37 @@ public sealed class TtdNotifier(
     CommandMessageFactory messages,
     ILogger<TtdNotifier> logger)
 {
-    public async Task<SendOutcome> SendAsync(string tenantId, string deviceId, int ttd, CancellationToken cancellationToken)
+    private readonly ConcurrentDictionary<(string Tenant, string Device), Task> _last = new();
+    private readonly Lock _gate = new();
+
+    public Task<SendOutcome> SendAsync(string tenantId, string deviceId, int ttd, CancellationToken cancellationToken)
+    {
+        var key = (tenantId, deviceId);
+        Task<SendOutcome> send;
+        lock (_gate)
+        {
+            var previous = _last.GetValueOrDefault(key) ?? Task.CompletedTask;
+            send = SendAfterAsync(previous, tenantId, deviceId, ttd, cancellationToken);
+            _last[key] = send;
+        }
+
+        _ = send.ContinueWith(t =>
+        {
+            lock (_gate)
+            {
+                _last.TryRemove(new KeyValuePair<(string, string), Task>(key, t));
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return send;
+    }
+
+    private async Task<SendOutcome> SendAfterAsync(Task previous, string tenantId, string deviceId, int ttd, CancellationToken cancellationToken)
+    {
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return await SendNowAsync(tenantId, deviceId, ttd, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SendOutcome> SendNowAsync(string tenantId, string deviceId, int ttd, CancellationToken cancellationToken)
     {
         var tenant = await registry.GetTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
         if (tenant is null)

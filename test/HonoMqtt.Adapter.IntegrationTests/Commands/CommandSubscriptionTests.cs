@@ -144,6 +144,25 @@ public sealed class CommandSubscriptionTests
     }
 
     [Test]
+    public async Task RepeatedSubscribeAndUnsubscribeKeepTheConnection()
+    {
+        // MQTTnet runs the unsubscription interceptor under a thread-bound lock: an interceptor that really awaited
+        // would kill the connection now and then.
+        await using var bed = await CommandTestBed.StartAsync();
+        using var device = await bed.ConnectDeviceAsync(MqttProtocolVersion.V500);
+
+        for (var i = 0; i < 20; i++)
+        {
+            (await CommandTestBed.SubscribeAsync(device, "command///req/#")).Should().Be(MqttClientSubscribeResultCode.GrantedQoS1);
+            (await device.UnsubscribeAsync("command///req/#")).Items.Single().ResultCode.Should().Be(MqttClientUnsubscribeResultCode.Success);
+            (await bed.NextTtdAsync("d1")).Should().Be(-1);
+            (await bed.NextTtdAsync("d1")).Should().Be(0);
+        }
+
+        device.IsConnected.Should().BeTrue();
+    }
+
+    [Test]
     public async Task TheEndOfTheSessionSendsTtdZero()
     {
         await using var bed = await CommandTestBed.StartAsync();

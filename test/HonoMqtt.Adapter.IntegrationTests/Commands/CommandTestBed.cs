@@ -33,7 +33,7 @@ internal sealed class CommandTestBed : IAsyncDisposable
 
     /// <summary>
     /// Tenant t1: device d1 (a1/pw1), gateway gw (gw/gw-secret) that may act for e1 and e2, device e3 (no gateway),
-    /// disabled device off, device u1 for unauthenticated tests.
+    /// disabled device off, device u1 for unauthenticated tests; e2 may also connect itself (e2/e2-secret).
     /// </summary>
     public static string Registry(string tenantExtra = "") => $$"""
         {
@@ -43,7 +43,7 @@ internal sealed class CommandTestBed : IAsyncDisposable
               "d1": { "enabled": true, "credentials": [ { "type": "hashed-password", "auth-id": "a1", "secrets": [ { "pwd-plain": "pw1" } ] } ] },
               "gw": { "enabled": true, "credentials": [ { "type": "hashed-password", "auth-id": "gw", "secrets": [ { "pwd-plain": "{{GatewaySecret}}" } ] } ] },
               "e1": { "enabled": true, "via": [ "gw" ] },
-              "e2": { "enabled": true, "via": [ "gw" ] },
+              "e2": { "enabled": true, "via": [ "gw" ], "credentials": [ { "type": "hashed-password", "auth-id": "e2", "secrets": [ { "pwd-plain": "e2-secret" } ] } ] },
               "e3": { "enabled": true },
               "off": { "enabled": false },
               "u1": { "enabled": true }
