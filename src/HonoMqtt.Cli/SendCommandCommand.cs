@@ -148,7 +148,7 @@ internal sealed class SendCommandCommand(SendCommandOptions options, TextWriter 
         {
             Properties = new Properties
             {
-                MessageId = "hono-mqtt-cli-" + Guid.NewGuid().ToString("N"),
+                MessageId = "cli-" + Guid.NewGuid().ToString("N")[..12],
                 To = options.To,
                 Subject = options.Name,
                 ContentType = options.ContentType,

@@ -24,7 +24,7 @@ internal sealed record SendCommandOptions
     /// <summary>Request/response: set reply-to and wait for the device's response.</summary>
     public bool Request { get; init; }
 
-    public string ReplyId { get; init; } = "hono-mqtt-cli-" + Guid.NewGuid().ToString("N")[..8];
+    public string ReplyId { get; init; } = "cli-" + Guid.NewGuid().ToString("N")[..8];
 
     /// <summary>Send to <c>command/&lt;tenant&gt;/&lt;device&gt;</c> instead of Hono's <c>command/&lt;tenant&gt;</c>.</summary>
     public bool PerDeviceAddress { get; init; }

@@ -1,3 +1,4 @@
+using HonoMqtt.Adapter.Commands.Amqp;
 using HonoMqtt.Adapter.Commands.Embedded;
 using HonoMqtt.Adapter.Mqtt;
 using HonoMqtt.Adapter.Options;
@@ -19,10 +20,18 @@ public static class CommandServices
         services.AddSingleton<CommandDispatcher>();
         services.AddSingleton<TtdNotifier>();
         services.AddSingleton<CommandResponseUploader>();
-        services.AddSingleton<ICommandConsumers, LocalCommandConsumers>();
         if (hono.Messaging.UsesEmbeddedEndpoint)
         {
+            services.AddSingleton<ICommandConsumers, LocalCommandConsumers>();
             services.AddSingleton<EmbeddedCommandReceiver>();
+        }
+        else
+        {
+            services.AddSingleton<IGatewayDevices, RegistryGatewayDevices>();
+            services.AddSingleton<CommandForwarder>();
+            services.AddSingleton<AmqpCommandConsumer>();
+            services.AddSingleton<ICommandConsumers>(sp => sp.GetRequiredService<AmqpCommandConsumer>());
+            services.AddHostedService(sp => sp.GetRequiredService<AmqpCommandConsumer>());
         }
 
         services.AddSingleton<CommandSubscriptionHandler>();

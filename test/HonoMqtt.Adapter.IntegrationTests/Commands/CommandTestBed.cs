@@ -35,11 +35,11 @@ internal sealed class CommandTestBed : IAsyncDisposable
     /// Tenant t1: device d1 (a1/pw1), gateway gw (gw/gw-secret) that may act for e1 and e2, device e3 (no gateway),
     /// disabled device off, device u1 for unauthenticated tests; e2 may also connect itself (e2/e2-secret).
     /// </summary>
-    public static string Registry(string tenantExtra = "") => $$"""
+    public static string Registry(string tenantExtra = "", string tenant = Tenant) => $$"""
         {
-          "tenants": { "t1": { "enabled": true {{tenantExtra}} } },
+          "tenants": { "{{tenant}}": { "enabled": true {{tenantExtra}} } },
           "devices": {
-            "t1": {
+            "{{tenant}}": {
               "d1": { "enabled": true, "credentials": [ { "type": "hashed-password", "auth-id": "a1", "secrets": [ { "pwd-plain": "pw1" } ] } ] },
               "gw": { "enabled": true, "credentials": [ { "type": "hashed-password", "auth-id": "gw", "secrets": [ { "pwd-plain": "{{GatewaySecret}}" } ] } ] },
               "e1": { "enabled": true, "via": [ "gw" ] },
