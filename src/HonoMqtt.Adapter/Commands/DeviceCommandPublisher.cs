@@ -119,6 +119,8 @@ public sealed class DeviceCommandPublisher(
     private async Task DeliverAtMostOnceAsync(Command command, MqttSessionStatus status, MqttApplicationMessage message, SessionCommands state,
         CommandSettlement settlement)
     {
+        bool written;
+        string? failure = null;
         try
         {
             // Completes once the packet is written to the connection; fails if MQTTnet drops it (queue full).
@@ -128,50 +130,64 @@ public sealed class DeviceCommandPublisher(
                 timeProvider, stopTimer.Token);
             var first = await Task.WhenAny(delivery, state.Ended, timeout).ConfigureAwait(false);
             await stopTimer.CancelAsync().ConfigureAwait(false);
-            if (first == delivery && delivery.IsCompletedSuccessfully)
-            {
-                settlement.Accept();
-            }
-            else
+            written = first == delivery && delivery.IsCompletedSuccessfully;
+            if (!written)
             {
                 _ = delivery.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
-                Release(command, settlement, first == delivery ? "the device's send queue is full" : "the command could not be written to the device");
+                failure = first == delivery ? "the device's send queue is full" : "the command could not be written to the device";
             }
         }
         finally
         {
+            // Before settling: the application may send the next command as soon as it sees the outcome.
             limits.Finished(state);
+        }
+
+        if (written)
+        {
+            settlement.Accept();
+        }
+        else
+        {
+            Release(command, settlement, failure!);
         }
     }
 
     private async Task AwaitPubAckAsync(Command command, SessionCommands state, ushort packetIdentifier, PendingAck pending, CommandSettlement settlement)
     {
+        bool? acknowledged;
         try
         {
             var timeout = options.SendMessageToDeviceTimeout;
-            var acknowledged = timeout > 0
+            acknowledged = timeout > 0
                 ? await pending.Done.WaitAsync(TimeSpan.FromMilliseconds(timeout), timeProvider).ConfigureAwait(false)
                 : await pending.Done.ConfigureAwait(false);
-            if (acknowledged)
-            {
-                // Hono settles on any PUBACK; an MQTT 5 reason code is not looked at.
-                settlement.Accept();
-            }
-            else
-            {
-                Release(command, settlement, "the device's session has ended");
-            }
         }
         catch (TimeoutException)
         {
             // A PUBACK arriving after this is ignored [Hono PendingPubAcks].
             state.TryRemovePending(packetIdentifier, pending);
-            logger.PubAckTimedOut(command.ToString(), state.Session.ToString(), options.SendMessageToDeviceTimeout);
-            settlement.Release();
+            acknowledged = null;
         }
         finally
         {
+            // Before settling: the application may send the next command as soon as it sees the outcome.
             limits.Finished(state);
+        }
+
+        switch (acknowledged)
+        {
+            case true:
+                // Hono settles on any PUBACK; an MQTT 5 reason code is not looked at.
+                settlement.Accept();
+                break;
+            case false:
+                Release(command, settlement, "the device's session has ended");
+                break;
+            default:
+                logger.PubAckTimedOut(command.ToString(), state.Session.ToString(), options.SendMessageToDeviceTimeout);
+                settlement.Release();
+                break;
         }
     }
 
