@@ -130,6 +130,29 @@ public abstract class TwoInstanceRoutingTests
     }
 
     [Test]
+    public async Task AGatewaysPlusSubscriptionFollowsTheRegistry()
+    {
+        await using var a = await StartInstanceAsync("instance-a");
+        await using var application = await CommandApplication.ConnectAsync(BrokerAddress, OnNetwork);
+        using var gateway = await MqttTestClient.ConnectDeviceAsync(a.MqttPort, $"gw@{_tenant}", CommandTestBed.GatewaySecret);
+        var inbox = new DeviceInbox(gateway);
+        (await CommandTestBed.SubscribeAsync(gateway, "command//+/req/#")).Should().Be(MqttClientSubscribeResultCode.GrantedQoS1);
+        var consumer = a.Services.GetRequiredService<AmqpCommandConsumer>();
+        consumer.Addresses.Should().BeEquivalentTo($"command/{_tenant}", $"command/{_tenant}/gw", $"command/{_tenant}/e1", $"command/{_tenant}/e2");
+
+        // e3 gets gw as its gateway, e1 loses it.
+        var registry = CommandTestBed.Registry(tenant: _tenant)
+            .Replace("\"e3\": { \"enabled\": true }", "\"e3\": { \"enabled\": true, \"via\": [ \"gw\" ] }")
+            .Replace("\"e1\": { \"enabled\": true, \"via\": [ \"gw\" ] }", "\"e1\": { \"enabled\": true }");
+        await a.UpdateRegistryAsync(registry);
+        await Poll.UntilAsync(() => consumer.Addresses.Contains($"command/{_tenant}/e3") && !consumer.Addresses.Contains($"command/{_tenant}/e1"),
+            "the receivers follow the registry");
+
+        (await application.SendAsync($"command/{_tenant}/e3", CommandApplication.Command(_tenant, "e3", "now-mine"))).Should().BeOfType<Accepted>();
+        (await inbox.NextAsync(TimeSpan.FromSeconds(15))).ApplicationMessage.Topic.Should().Be("command//e3/req//now-mine");
+    }
+
+    [Test]
     public async Task TheReadmeWalkThroughWorksOnEitherInstance()
     {
         // mosquitto_sub waits for commands on one instance, the CLI sends a request to the broker, mosquitto_pub answers,
