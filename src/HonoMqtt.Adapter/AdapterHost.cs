@@ -1,4 +1,5 @@
 using HonoMqtt.Adapter.Auth;
+using HonoMqtt.Adapter.Commands;
 using HonoMqtt.Adapter.ConnectionEvents;
 using HonoMqtt.Adapter.Downstream;
 using HonoMqtt.Adapter.Downstream.Amqp;
@@ -90,6 +91,7 @@ public static class AdapterHost
         services.AddSingleton<PublishHandler>();
         services.AddSingleton<MqttServerAccessor>();
         services.AddSingleton<ErrorSubscriptions>();
+        services.AddCommandAndControl(hono);
         services.TryAddSingleton<ICommandSubscriptionHandler, NoCommandSubscriptions>();
         services.AddSingleton<MqttAdapterServer>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttAdapterServer>());

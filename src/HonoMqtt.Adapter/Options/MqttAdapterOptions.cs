@@ -20,6 +20,12 @@ public sealed class MqttAdapterOptions
     /// <summary>How long to wait for a device's PUBACK of a QoS 1 command (ms); 0 waits forever.</summary>
     public int SendMessageToDeviceTimeout { get; set; } = 1000;
 
+    /// <summary>Commands handed to one device connection and not settled yet (QoS 1: no PUBACK yet); beyond it commands are released.</summary>
+    public int MaxPendingCommandsPerDevice { get; set; } = 100;
+
+    /// <summary>Commands handed to devices and not settled yet, over the whole instance; beyond it commands are released.</summary>
+    public int MaxPendingCommands { get; set; } = 10_000;
+
     /// <summary>Apply tenant and device <c>defaults</c> to downstream messages.</summary>
     public bool DefaultsEnabled { get; set; } = true;
 
@@ -88,6 +94,16 @@ public sealed class MqttAdapterOptions
         if (SendMessageToDeviceTimeout < 0)
         {
             yield return $"hono:mqtt:sendMessageToDeviceTimeout must not be negative (was {SendMessageToDeviceTimeout})";
+        }
+
+        if (MaxPendingCommandsPerDevice <= 0)
+        {
+            yield return $"hono:mqtt:maxPendingCommandsPerDevice must be positive (was {MaxPendingCommandsPerDevice})";
+        }
+
+        if (MaxPendingCommands <= 0)
+        {
+            yield return $"hono:mqtt:maxPendingCommands must be positive (was {MaxPendingCommands})";
         }
 
         if (MaxConnections < 0)

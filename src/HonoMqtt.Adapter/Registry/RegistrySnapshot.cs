@@ -56,6 +56,25 @@ public sealed class RegistrySnapshot(
         return new AssertionResult(device, null, authorized);
     }
 
+    /// <summary>
+    /// The devices of <paramref name="tenantId"/> that <paramref name="gatewayId"/> may act for: those naming it in <c>via</c>,
+    /// or whose <c>viaGroups</c> meet its <c>memberOf</c>. (Enabled or not: the assertion decides per message.)
+    /// </summary>
+    public IReadOnlyList<string> DevicesActingVia(string tenantId, string gatewayId)
+    {
+        var memberOf = GetDevice(tenantId, gatewayId)?.MemberOf ?? [];
+        var result = new List<string>();
+        foreach (var ((tenant, id), device) in devices)
+        {
+            if (tenant == tenantId && id != gatewayId && (device.Via.Contains(gatewayId) || device.ViaGroups.Any(memberOf.Contains)))
+            {
+                result.Add(id);
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>The device's <c>via</c> plus every gateway whose <c>memberOf</c> meets the device's <c>viaGroups</c>.</summary>
     private List<string> AuthorizedGateways(string tenantId, DeviceInfo device)
     {
