@@ -33,6 +33,9 @@ public sealed class DeviceSession(DeviceIdentity? identity, string clientId, Mqt
     /// <summary>The packet id of the PUBLISH being handled (MQTTnet does not pass it to the publish interceptor).</summary>
     public ushort CurrentPacketId { get; set; }
 
+    /// <summary>SUBSCRIBE packets whose SUBACK codes MQTTnet will write out of order (see <see cref="SubAckOrder"/>).</summary>
+    public ConcurrentDictionary<ushort, int[]> SubAckPermutations { get; } = new();
+
     /// <summary>Packet ids whose PUBACK must not be sent (<c>on-error=skip-ack</c>).</summary>
     public ConcurrentDictionary<ushort, byte> SuppressedPubAcks { get; } = new();
 

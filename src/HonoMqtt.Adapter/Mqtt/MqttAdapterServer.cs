@@ -290,12 +290,24 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
         {
             session.CurrentPacketId = publish.PacketIdentifier;
         }
+        else if (e.Packet is MqttSubscribePacket subscribe && SubAckOrder.Permutation(subscribe) is { } permutation &&
+                 e.SessionItems[DeviceSession.ItemKey] is DeviceSession subscriber)
+        {
+            subscriber.SubAckPermutations[subscribe.PacketIdentifier] = permutation;
+        }
 
         return Task.CompletedTask;
     }
 
     private static Task OnInterceptingOutboundPacketAsync(InterceptingPacketEventArgs e)
     {
+        if (e.Packet is MqttSubAckPacket subAck && e.SessionItems[DeviceSession.ItemKey] is DeviceSession { SubAckPermutations.IsEmpty: false } s &&
+            s.SubAckPermutations.TryRemove(subAck.PacketIdentifier, out var permutation))
+        {
+            subAck.ReasonCodes = SubAckOrder.Restore(subAck.ReasonCodes, permutation);
+            return Task.CompletedTask;
+        }
+
         if (e.Packet is MqttPubAckPacket ack && e.SessionItems[DeviceSession.ItemKey] is DeviceSession { SuppressedPubAcks.IsEmpty: false } session &&
             session.SuppressedPubAcks.TryRemove(ack.PacketIdentifier, out _))
         {
