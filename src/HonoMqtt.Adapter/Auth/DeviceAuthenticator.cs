@@ -17,22 +17,11 @@ public sealed class DeviceAuthenticator(IDeviceRegistry registry, PasswordCheckG
             return AuthenticationResult.Failed(ConnectRejection.BadCredentials, "missing or malformed credentials");
         }
 
-        // Tenant pre-check [AbstractVertxBasedMqttProtocolAdapter.handleBeforeCredentialsValidation]: an unknown
-        // tenant is bad credentials, a disabled one "not authorized" even with a wrong password.
         var tenant = await registry.GetTenantAsync(credentials.TenantId, cancellationToken).ConfigureAwait(false);
-        if (tenant is null)
+        var refused = TenantPreCheck.Check(tenant, credentials.TenantId);
+        if (refused is not null || tenant is null)
         {
-            return AuthenticationResult.Failed(ConnectRejection.BadCredentials, $"unknown tenant '{credentials.TenantId}'");
-        }
-
-        if (!tenant.Enabled)
-        {
-            return AuthenticationResult.Failed(ConnectRejection.TenantDisabled, HonoError.TenantDisabledOrNotRegistered.Message);
-        }
-
-        if (!tenant.IsAdapterEnabled())
-        {
-            return AuthenticationResult.Failed(ConnectRejection.AdapterDisabled, HonoError.AdapterDisabled.Message);
+            return refused ?? AuthenticationResult.Failed(ConnectRejection.BadCredentials, "unknown tenant");
         }
 
         var record = await registry.GetCredentialsAsync(credentials.TenantId, CredentialsInfo.HashedPassword, credentials.AuthId, cancellationToken)

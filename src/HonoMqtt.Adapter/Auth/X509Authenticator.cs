@@ -56,21 +56,11 @@ public sealed partial class X509Authenticator(
 
     public async ValueTask<AuthenticationResult> AuthenticateAsync(X509Credentials credentials, CancellationToken cancellationToken)
     {
-        // The same tenant pre-check as for passwords [AbstractVertxBasedMqttProtocolAdapter.handleBeforeCredentialsValidation].
         var tenant = await registry.GetTenantAsync(credentials.TenantId, cancellationToken).ConfigureAwait(false);
-        if (tenant is null)
+        var refused = TenantPreCheck.Check(tenant, credentials.TenantId);
+        if (refused is not null || tenant is null)
         {
-            return AuthenticationResult.Failed(ConnectRejection.BadCredentials, $"unknown tenant '{credentials.TenantId}'");
-        }
-
-        if (!tenant.Enabled)
-        {
-            return AuthenticationResult.Failed(ConnectRejection.TenantDisabled, HonoError.TenantDisabledOrNotRegistered.Message);
-        }
-
-        if (!tenant.IsAdapterEnabled())
-        {
-            return AuthenticationResult.Failed(ConnectRejection.AdapterDisabled, HonoError.AdapterDisabled.Message);
+            return refused ?? AuthenticationResult.Failed(ConnectRejection.BadCredentials, "unknown tenant");
         }
 
         if (credentials.AuthId is not { } authId)
