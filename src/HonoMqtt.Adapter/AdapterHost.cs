@@ -1,5 +1,7 @@
 using HonoMqtt.Adapter.Auth;
+using System.Net;
 using HonoMqtt.Adapter.ConnectionEvents;
+using HonoMqtt.Adapter.Diagnostics;
 using HonoMqtt.Adapter.Downstream;
 using HonoMqtt.Adapter.Downstream.Amqp;
 using HonoMqtt.Adapter.Downstream.Embedded;
@@ -26,7 +28,9 @@ public static class AdapterHost
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.AddConfiguration(configuration);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // The health check server [Hono common-config.md]: /liveness, /readiness, /started and /prometheus.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Listen(IPAddress.Parse(hono.App.HealthCheckBindAddress), hono.App.HealthCheckPort));
         builder.Services.AddSerilog((_, logger) =>
         {
             logging?.Invoke(logger);
@@ -44,7 +48,11 @@ public static class AdapterHost
         services.AddSingleton(hono.Messaging);
         services.AddSingleton(hono.Registry);
         services.AddSingleton(hono.ConnectionEvents);
+        services.AddSingleton(hono.App);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new PrometheusMetrics(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IAdapterMetrics>(sp => sp.GetRequiredService<PrometheusMetrics>());
+        services.AddHostedService<ConnectionDurationRecorder>();
 
         // Hosted services start in this order and stop in the reverse one: the messaging network is there before
         // the first device connects and is still there when the last "disconnected" event goes out.
@@ -90,6 +98,8 @@ public static class AdapterHost
         services.AddHostedService(sp => sp.GetRequiredService<MqttAdapterServer>());
         services.AddHostedService<StartupBanner>();
         configure?.Invoke(services);
-        return builder.Build();
+        var app = builder.Build();
+        HealthEndpoints.Map(app);
+        return app;
     }
 }

@@ -1,5 +1,6 @@
 using HonoMqtt.Adapter.Auth;
 using HonoMqtt.Adapter.ConnectionEvents;
+using HonoMqtt.Adapter.Diagnostics;
 using HonoMqtt.Adapter.Options;
 using HonoMqtt.Adapter.Protocol;
 using HonoMqtt.Adapter.Registry;
@@ -20,6 +21,7 @@ public sealed partial class ConnectHandler(
     SessionTracker sessions,
     IConnectionEventProducer connectionEvents,
     TimeProvider timeProvider,
+    IAdapterMetrics metrics,
     ILogger<ConnectHandler> logger)
 {
     /// <summary>Decides the CONNACK; on success returns the new session (not yet established).</summary>
@@ -31,17 +33,37 @@ public sealed partial class ConnectHandler(
             if (rejection is { } r)
             {
                 e.ReasonCode = ConnackTable.ToReasonCode(r, e.ProtocolVersion);
+                metrics.ReportConnectionAttempt(MetricsTags.OutcomeOf(r), await KnownTenantAsync(e).ConfigureAwait(false), CipherSuite);
                 return null;
             }
 
+            metrics.ReportConnectionAttempt(ConnectionAttemptOutcome.Succeeded, session!.Identity?.TenantId, CipherSuite);
             return session;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogUnexpected(ex, e.ClientId);
             e.ReasonCode = ConnackTable.ToReasonCode(ConnectRejection.Unexpected, e.ProtocolVersion);
+            metrics.ReportConnectionAttempt(ConnectionAttemptOutcome.Unknown, null, CipherSuite);
             return null;
         }
+    }
+
+    /// <summary>The negotiated TLS cipher suite; null (<c>UNKNOWN</c>) on the plain port, which is all we listen on yet.</summary>
+    private static string? CipherSuite => null;
+
+    /// <summary>
+    /// The tenant of a refused CONNECT, as Hono reports it (the tenant its error names): the one of the username,
+    /// if the registry knows it. Unknown ones stay <c>UNKNOWN</c>, so that no client can invent metric labels.
+    /// </summary>
+    private async ValueTask<string?> KnownTenantAsync(ValidatingConnectionEventArgs e)
+    {
+        if (!UsernamePasswordCredentials.TryParse(e.UserName, e.RawPassword, out var credentials) || credentials is null)
+        {
+            return null;
+        }
+
+        return await registry.GetTenantAsync(credentials.TenantId, e.CancellationToken).ConfigureAwait(false) is { } tenant ? tenant.TenantId : null;
     }
 
     private async Task<(DeviceSession? Session, ConnectRejection? Rejection)> ValidateAsync(ValidatingConnectionEventArgs e)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using HonoMqtt.Adapter.Diagnostics;
 using HonoMqtt.Adapter.Downstream;
 using HonoMqtt.Adapter.Protocol;
 using HonoMqtt.Adapter.Registry;
@@ -21,17 +22,20 @@ public sealed partial class PublishHandler(
     IDownstreamSender sender,
     DownstreamMessageFactory messages,
     ICommandSubscriptionHandler commands,
+    IAdapterMetrics metrics,
+    TimeProvider timeProvider,
     ILogger<PublishHandler> logger)
 {
     public async Task HandleAsync(InterceptingPublishEventArgs e, DeviceSession session)
     {
         e.ProcessPublish = false;
+        var started = timeProvider.GetTimestamp();
         var message = e.ApplicationMessage;
         var qos = (int)message.QualityOfServiceLevel;
         HonoError? error;
         try
         {
-            error = await ProcessAsync(message, qos, session, e.CancellationToken).ConfigureAwait(false);
+            error = await ProcessAsync(message, qos, session, started, e.CancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (e.CancellationToken.IsCancellationRequested)
         {
@@ -52,7 +56,8 @@ public sealed partial class PublishHandler(
         }
     }
 
-    private async Task<HonoError?> ProcessAsync(MqttApplicationMessage message, int qos, DeviceSession session, CancellationToken cancellationToken)
+    private async Task<HonoError?> ProcessAsync(MqttApplicationMessage message, int qos, DeviceSession session, long started,
+        CancellationToken cancellationToken)
     {
         if (!HonoTopic.TryParsePublish(message.Topic, out var topic, out var parseError) || topic is null)
         {
@@ -81,7 +86,17 @@ public sealed partial class PublishHandler(
             return await commands.UploadResponseAsync(topic, address, message, session, cancellationToken).ConfigureAwait(false);
         }
 
+        // From here on the outcome counts in Hono's telemetry meters [uploadTelemetryMessage, uploadEventMessage].
         var tenant = await registry.GetTenantAsync(address.TenantId, cancellationToken).ConfigureAwait(false);
+        var error = await ForwardAsync(topic, tenant, assertion.Device!, message, qos, cancellationToken).ConfigureAwait(false);
+        metrics.ReportTelemetry(topic.Endpoint, address.TenantId, tenant, MetricsTags.OutcomeOf(error), qos, message.Payload.Length,
+            timeProvider.GetElapsedTime(started));
+        return error;
+    }
+
+    private async Task<HonoError?> ForwardAsync(PublishTopic topic, TenantInfo? tenant, DeviceInfo device, MqttApplicationMessage message, int qos,
+        CancellationToken cancellationToken)
+    {
         if (tenant is null)
         {
             return new HonoError(404, "tenant is disabled or not registered");
@@ -107,7 +122,7 @@ public sealed partial class PublishHandler(
         var downstream = messages.CreateTelemetryOrEvent(
             topic.Endpoint,
             tenant,
-            assertion.Device!,
+            device,
             qos,
             message.Topic,
             payload,
