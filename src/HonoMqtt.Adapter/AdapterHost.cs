@@ -53,6 +53,8 @@ public static class AdapterHost
         services.AddSingleton(sp => new PrometheusMetrics(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAdapterMetrics>(sp => sp.GetRequiredService<PrometheusMetrics>());
         services.AddHostedService<ConnectionDurationRecorder>();
+        services.AddSingleton<IReadinessCheck, MessagingReadinessCheck>();
+        services.AddSingleton<IReadinessCheck, RegistryReadinessCheck>();
 
         // Hosted services start in this order and stop in the reverse one: the messaging network is there before
         // the first device connects and is still there when the last "disconnected" event goes out.
