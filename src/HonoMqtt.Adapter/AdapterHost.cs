@@ -43,6 +43,7 @@ public static class AdapterHost
             .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
         });
         var services = builder.Services;
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromMilliseconds(hono.App.ShutdownTimeout));
         services.AddSingleton(hono);
         services.AddSingleton(hono.Mqtt);
         services.AddSingleton(hono.Messaging);

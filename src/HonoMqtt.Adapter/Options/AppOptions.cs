@@ -20,6 +20,12 @@ public sealed class AppOptions
     /// </summary>
     public int LivenessTimeout { get; set; } = 5000;
 
+    /// <summary>
+    /// ms the adapter has to stop on SIGTERM: close the listeners and every connection, send each "disconnected"
+    /// event, then close the messaging network. Keep it below the pod's <c>terminationGracePeriodSeconds</c>.
+    /// </summary>
+    public int ShutdownTimeout { get; set; } = 30_000;
+
     public IEnumerable<string> Validate()
     {
         if (HealthCheckPort is < 0 or > 65535)
@@ -30,6 +36,11 @@ public sealed class AppOptions
         if (!System.Net.IPAddress.TryParse(HealthCheckBindAddress, out _))
         {
             yield return $"hono:app:healthCheckBindAddress must be an IP address (was '{HealthCheckBindAddress}')";
+        }
+
+        if (ShutdownTimeout <= 0)
+        {
+            yield return $"hono:app:shutdownTimeout must be positive (was {ShutdownTimeout})";
         }
 
         if (LivenessTimeout <= 0)
