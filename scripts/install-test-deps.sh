@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the integration tests need on Debian 12 (as root): mosquitto's clients, paho,
-# the Qpid Proton C example broker (built with gcc) and RabbitMQ with its AMQP 1.0 plugin.
+# the Qpid Proton C example broker (built with gcc), RabbitMQ with its AMQP 1.0 plugin, and yamllint
+# for the Helm chart's checks.
 set -euo pipefail
 WORK="${HONOMQTT_TEST_WORK:-$(cd "$(dirname "$0")/.." && pwd)/.tmp}"
 mkdir -p "$WORK"
-packages=(mosquitto mosquitto-clients python3-paho-mqtt python3-qpid-proton libqpid-proton11-dev libqpid-proton11-dev-examples gcc libc6-dev rabbitmq-server openssl)
+packages=(yamllint mosquitto mosquitto-clients python3-paho-mqtt python3-qpid-proton libqpid-proton11-dev libqpid-proton11-dev-examples gcc libc6-dev rabbitmq-server openssl)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -25,6 +25,14 @@ for project in test/HonoMqtt.Adapter.Tests test/HonoMqtt.Adapter.IntegrationTest
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
 
+# The Helm chart's render-free checks (yamllint, documented and used values, the rendered example): one result each.
+/usr/bin/python3 scripts/check-chart.py | tee "$results/chart.log"
+chart_status=${PIPESTATUS[0]}
+read -r chart_passed chart_total < <(sed -n 's/^chart checks: \([0-9]*\) of \([0-9]*\) passed$/\1 \2/p' "$results/chart.log")
+if [ -z "${chart_passed:-}" ]; then chart_passed=0; chart_total=1; echo "the chart checks printed no result"; fi
+chart_failed=$((chart_total - chart_passed))
+[ "$chart_status" -eq 0 ] || status=1
+
 # Sum the counters of every TRX file (one per test project).
 read -r passed failed skipped < <(/usr/bin/python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
@@ -36,6 +44,7 @@ for path in glob.glob(sys.argv[1] + "/*.trx"):
 print(p, f, s)
 PY
 )
+passed=$((passed + chart_passed)); failed=$((failed + chart_failed))
 [ "$(ls "$results"/*.trx 2>/dev/null | wc -l)" -eq 2 ] || { status=1; failed=$((failed + 1)); echo "a test project produced no results"; }
 
 # The broker fixtures (Proton broker, RabbitMQ with its epmd, mosquitto) run with their working directory in their

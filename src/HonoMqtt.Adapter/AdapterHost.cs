@@ -1,6 +1,8 @@
 using HonoMqtt.Adapter.Auth;
+using System.Net;
 using HonoMqtt.Adapter.Commands;
 using HonoMqtt.Adapter.ConnectionEvents;
+using HonoMqtt.Adapter.Diagnostics;
 using HonoMqtt.Adapter.Downstream;
 using HonoMqtt.Adapter.Downstream.Amqp;
 using HonoMqtt.Adapter.Downstream.Embedded;
@@ -27,7 +29,9 @@ public static class AdapterHost
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.AddConfiguration(configuration);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // The health check server [Hono common-config.md]: /liveness, /readiness, /started and /prometheus.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Listen(IPAddress.Parse(hono.App.HealthCheckBindAddress), hono.App.HealthCheckPort));
         builder.Services.AddSerilog((_, logger) =>
         {
             logging?.Invoke(logger);
@@ -40,12 +44,19 @@ public static class AdapterHost
             .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
         });
         var services = builder.Services;
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromMilliseconds(hono.App.ShutdownTimeout));
         services.AddSingleton(hono);
         services.AddSingleton(hono.Mqtt);
         services.AddSingleton(hono.Messaging);
         services.AddSingleton(hono.Registry);
         services.AddSingleton(hono.ConnectionEvents);
+        services.AddSingleton(hono.App);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new PrometheusMetrics(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IAdapterMetrics>(sp => sp.GetRequiredService<PrometheusMetrics>());
+        services.AddHostedService<ConnectionDurationRecorder>();
+        services.AddSingleton<IReadinessCheck, MessagingReadinessCheck>();
+        services.AddSingleton<IReadinessCheck, RegistryReadinessCheck>();
 
         // Hosted services start in this order and stop in the reverse one: the messaging network is there before
         // the first device connects and is still there when the last "disconnected" event goes out.
@@ -97,6 +108,8 @@ public static class AdapterHost
         services.AddHostedService(sp => sp.GetRequiredService<MqttAdapterServer>());
         services.AddHostedService<StartupBanner>();
         configure?.Invoke(services);
-        return builder.Build();
+        var app = builder.Build();
+        HealthEndpoints.Map(app);
+        return app;
     }
 }

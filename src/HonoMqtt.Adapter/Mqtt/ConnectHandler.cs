@@ -1,5 +1,6 @@
 using HonoMqtt.Adapter.Auth;
 using HonoMqtt.Adapter.ConnectionEvents;
+using HonoMqtt.Adapter.Diagnostics;
 using HonoMqtt.Adapter.Options;
 using HonoMqtt.Adapter.Protocol;
 using HonoMqtt.Adapter.Registry;
@@ -22,6 +23,7 @@ public sealed partial class ConnectHandler(
     IConnectionEventProducer connectionEvents,
     Limits.TenantUsage usage,
     TimeProvider timeProvider,
+    IAdapterMetrics metrics,
     ILogger<ConnectHandler> logger)
 {
     /// <summary>Decides the CONNACK; on success returns the new session (not yet established).</summary>
@@ -29,23 +31,41 @@ public sealed partial class ConnectHandler(
     /// <param name="channel">The connection, for its TLS client certificate and SNI host name (null: plain, as a test may call it).</param>
     public async Task<DeviceSession?> HandleAsync(ValidatingConnectionEventArgs e, GuardedChannel? channel = null)
     {
+        var cipherSuite = channel?.CipherSuite;
         try
         {
             var (session, rejection) = await ValidateAsync(e, channel).ConfigureAwait(false);
             if (rejection is { } r)
             {
                 e.ReasonCode = ConnackTable.ToReasonCode(r, e.ProtocolVersion);
+                metrics.ReportConnectionAttempt(MetricsTags.OutcomeOf(r), await KnownTenantAsync(e).ConfigureAwait(false), cipherSuite);
                 return null;
             }
 
+            metrics.ReportConnectionAttempt(ConnectionAttemptOutcome.Succeeded, session!.Identity?.TenantId, cipherSuite);
             return session;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogUnexpected(ex, e.ClientId);
             e.ReasonCode = ConnackTable.ToReasonCode(ConnectRejection.Unexpected, e.ProtocolVersion);
+            metrics.ReportConnectionAttempt(ConnectionAttemptOutcome.Unknown, null, cipherSuite);
             return null;
         }
+    }
+
+    /// <summary>
+    /// The tenant of a refused CONNECT, as Hono reports it (the tenant its error names): the one of the username,
+    /// if the registry knows it. Unknown ones stay <c>UNKNOWN</c>, so that no client can invent metric labels.
+    /// </summary>
+    private async ValueTask<string?> KnownTenantAsync(ValidatingConnectionEventArgs e)
+    {
+        if (!UsernamePasswordCredentials.TryParse(e.UserName, e.RawPassword, out var credentials) || credentials is null)
+        {
+            return null;
+        }
+
+        return await registry.GetTenantAsync(credentials.TenantId, e.CancellationToken).ConfigureAwait(false) is { } tenant ? tenant.TenantId : null;
     }
 
     private async Task<(DeviceSession? Session, ConnectRejection? Rejection)> ValidateAsync(ValidatingConnectionEventArgs e, GuardedChannel? channel)

@@ -45,6 +45,9 @@ public sealed class GuardedChannel : IMqttChannel
 
     public bool IsSecureConnection { get; }
 
+    /// <summary>The negotiated TLS cipher suite (IANA name, as Hono's <c>cipher-suite</c> tag has it); null on the plain port.</summary>
+    public string? CipherSuite => _stream is System.Net.Security.SslStream ssl ? ssl.NegotiatedCipherSuite.ToString() : null;
+
     /// <summary>Set when the connection was ended because a packet exceeded the size limit (or was malformed).</summary>
     public bool PacketLimitExceeded { get; private set; }
 

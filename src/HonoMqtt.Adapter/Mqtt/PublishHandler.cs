@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using HonoMqtt.Adapter.Diagnostics;
 using HonoMqtt.Adapter.Downstream;
 using HonoMqtt.Adapter.Protocol;
 using HonoMqtt.Adapter.Registry;
@@ -25,18 +26,21 @@ public sealed partial class PublishHandler(
     ICommandSubscriptionHandler commands,
     ErrorSubscriptions errors,
     Limits.TenantUsage usage,
+    IAdapterMetrics metrics,
+    TimeProvider timeProvider,
     ILogger<PublishHandler> logger)
 {
     public async Task HandleAsync(InterceptingPublishEventArgs e, DeviceSession session)
     {
         e.ProcessPublish = false;
+        var started = timeProvider.GetTimestamp();
         var message = e.ApplicationMessage;
         var qos = (int)message.QualityOfServiceLevel;
         PublishFailure? failure;
         PropertyBag bag = PropertyBag.Empty;
         try
         {
-            (failure, bag) = await ProcessAsync(message, qos, session, e.CancellationToken).ConfigureAwait(false);
+            (failure, bag) = await ProcessAsync(message, qos, session, started, e.CancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (e.CancellationToken.IsCancellationRequested)
         {
@@ -91,7 +95,7 @@ public sealed partial class PublishHandler(
     }
 
     private async Task<(PublishFailure? Failure, PropertyBag Bag)> ProcessAsync(MqttApplicationMessage message, int qos, DeviceSession session,
-        CancellationToken cancellationToken)
+        long started, CancellationToken cancellationToken)
     {
         if (!HonoTopic.TryParsePublish(message.Topic, out var topic, out var parseError) || topic is null)
         {
@@ -134,30 +138,43 @@ public sealed partial class PublishHandler(
             return (responseError is { } r ? Fail(r, false, address.TenantId, address.DeviceId) : null, bag);
         }
 
+        // From here on the outcome counts in Hono's telemetry meters [uploadTelemetryMessage, uploadEventMessage].
         var tenant = await registry.GetTenantAsync(address.TenantId, cancellationToken).ConfigureAwait(false);
+        var forwarded = await ForwardAsync(topic, address, tenant, assertion.Device!, message, qos, cancellationToken).ConfigureAwait(false);
+        metrics.ReportTelemetry(topic.Endpoint, address.TenantId, tenant, MetricsTags.OutcomeOf(forwarded?.Error), qos, message.Payload.Length,
+            timeProvider.GetElapsedTime(started));
+        return (forwarded, bag);
+    }
+
+    private async Task<PublishFailure?> ForwardAsync(PublishTopic topic, ResolvedAddress address, TenantInfo? tenant, DeviceInfo device,
+        MqttApplicationMessage message, int qos, CancellationToken cancellationToken)
+    {
+        var bag = topic.Properties;
+        PublishFailure Fail(HonoError error, bool terminal = false) => new(error, terminal, address.TenantId, address.DeviceId, topic.EndpointSegment);
+
         if (tenant is not { Enabled: true })
         {
-            return (Fail(HonoError.TenantDisabledOrNotRegistered, true, address.TenantId, address.DeviceId), bag);
+            return Fail(HonoError.TenantDisabledOrNotRegistered, true);
         }
 
         if (!tenant.IsAdapterEnabled())
         {
-            return (Fail(HonoError.AdapterDisabled, true, address.TenantId, address.DeviceId), bag);
+            return Fail(HonoError.AdapterDisabled, true);
         }
 
         var payload = PayloadBytes(message.Payload);
         if (CheckPayload(ContentTypeOf(bag, message), payload.Length) is { } payloadError)
         {
-            return (Fail(payloadError, false, address.TenantId, address.DeviceId), bag);
+            return Fail(payloadError);
         }
 
         if (usage.DataVolumeExceeded(tenant, payload.Length))
         {
             usage.AddPayload(tenant, payload.Length);   // Hono counts "unprocessable" messages too
-            return (Fail(DataVolumeExceeded, false, address.TenantId, address.DeviceId), bag);
+            return Fail(DataVolumeExceeded);
         }
 
-        var downstream = messages.CreateTelemetryOrEvent(topic.Endpoint, tenant, assertion.Device!, qos, message.Topic, payload,
+        var downstream = messages.CreateTelemetryOrEvent(topic.Endpoint, tenant, device, qos, message.Topic, payload,
             EffectiveContentType(bag, message), message.Retain, HonoTtl(bag), bag.Get("traceparent"), bag.Get("tracestate"));
         var outcome = await sender.SendAsync(downstream.Properties.To, downstream, waitForOutcome: qos == 1, cancellationToken).ConfigureAwait(false);
         if (outcome.Error is not { IsServerError: true })
@@ -165,7 +182,7 @@ public sealed partial class PublishHandler(
             usage.AddPayload(tenant, payload.Length);
         }
 
-        return (outcome.Error is { } sendError ? Fail(sendError, false, address.TenantId, address.DeviceId) : null, bag);
+        return outcome.Error is { } sendError ? Fail(sendError) : null;
     }
 
     private static readonly HonoError DataVolumeExceeded =

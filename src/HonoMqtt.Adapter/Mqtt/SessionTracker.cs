@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
+using HonoMqtt.Adapter.Diagnostics;
 
 namespace HonoMqtt.Adapter.Mqtt;
 
 /// <summary>
 /// The sessions of this adapter instance: which device holds which client id (claimed during CONNECT, before the
-/// "connected" event goes out), and the counts of established sessions for the adapter and tenant connection limits.
+/// "connected" event goes out), and the counts of established sessions for the adapter and tenant connection limits
+/// (which also drive Hono's connection gauges).
 /// </summary>
-public sealed class SessionTracker
+public sealed class SessionTracker(IAdapterMetrics? metrics = null)
 {
     private readonly ConcurrentDictionary<string, DeviceSession> _claims = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _perTenant = new(StringComparer.Ordinal);
@@ -53,6 +55,11 @@ public sealed class SessionTracker
             if (session.Identity is { } id)
             {
                 _perTenant.AddOrUpdate(id.TenantId, 1, (_, n) => n + 1);
+                metrics?.IncrementConnections(id.TenantId);
+            }
+            else
+            {
+                metrics?.IncrementUnauthenticatedConnections();
             }
         }
     }
@@ -71,6 +78,11 @@ public sealed class SessionTracker
             if (session.Identity is { } id)
             {
                 _perTenant.AddOrUpdate(id.TenantId, 0, (_, n) => Math.Max(0, n - 1));
+                metrics?.DecrementConnections(id.TenantId);
+            }
+            else
+            {
+                metrics?.DecrementUnauthenticatedConnections();
             }
         }
     }

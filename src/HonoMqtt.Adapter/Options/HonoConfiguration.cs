@@ -9,6 +9,9 @@ public sealed record HonoConfiguration(
     RegistryOptions Registry,
     ConnectionEventsOptions ConnectionEvents)
 {
+    /// <summary>The health check and metrics server (<c>hono:app</c>).</summary>
+    public AppOptions App { get; init; } = new();
+
     /// <summary>Adds the configuration sources in Hono's order of precedence (later wins).</summary>
     public static void AddSources(IConfigurationBuilder builder, string[] args)
     {
@@ -27,11 +30,15 @@ public sealed record HonoConfiguration(
             BindSection<MqttAdapterOptions>(configuration, MqttAdapterOptions.Section, list),
             BindSection<MessagingOptions>(configuration, MessagingOptions.Section, list),
             BindSection<RegistryOptions>(configuration, RegistryOptions.Section, list),
-            BindSection<ConnectionEventsOptions>(configuration, ConnectionEventsOptions.Section, list));
+            BindSection<ConnectionEventsOptions>(configuration, ConnectionEventsOptions.Section, list))
+        {
+            App = BindSection<AppOptions>(configuration, AppOptions.Section, list),
+        };
         list.AddRange(result.Mqtt.Validate());
         list.AddRange(result.Messaging.Validate());
         list.AddRange(result.Registry.Validate());
         list.AddRange(result.ConnectionEvents.Validate());
+        list.AddRange(result.App.Validate());
         errors = list;
         return result;
     }

@@ -14,8 +14,8 @@ public sealed partial class FileDeviceRegistry : BackgroundService, IDeviceRegis
     private readonly TimeSpan _interval;
     private readonly ILogger<FileDeviceRegistry> _logger;
     private volatile RegistrySnapshot _current;
-    private (DateTime Modified, long Length) _loadedStamp;
-    private (DateTime Modified, long Length) _failedStamp;
+    private (DateTime Modified, long Length, string? Target) _loadedStamp;
+    private (DateTime Modified, long Length, string? Target) _failedStamp;
 
     public FileDeviceRegistry(RegistryOptions options, ILogger<FileDeviceRegistry> logger)
     {
@@ -63,7 +63,7 @@ public sealed partial class FileDeviceRegistry : BackgroundService, IDeviceRegis
     /// <summary>Loads the file if it changed since the last attempt; returns true if a new registry is in force.</summary>
     public bool ReloadIfChanged()
     {
-        (DateTime, long) stamp;
+        (DateTime, long, string?) stamp;
         try
         {
             stamp = Stamp();
@@ -96,10 +96,35 @@ public sealed partial class FileDeviceRegistry : BackgroundService, IDeviceRegis
         }
     }
 
-    private (DateTime, long) Stamp()
+    /// <summary>
+    /// What tells a changed file: its time and size (of the file a symlink leads to), and where the symlinks lead. A
+    /// Kubernetes ConfigMap or Secret volume updates by swapping its <c>..data</c> link to a new directory, which can
+    /// hold a file of the same size and time.
+    /// </summary>
+    private (DateTime, long, string?) Stamp()
     {
         var info = new FileInfo(_path);
-        return info.Exists ? (info.LastWriteTimeUtc, info.Length) : throw new FileNotFoundException("registry file is missing", _path);
+        if (!info.Exists)
+        {
+            throw new FileNotFoundException("registry file is missing", _path);
+        }
+
+        var target = info.LinkTarget is null ? null : FinalTarget(_path);
+        return (info.LastWriteTimeUtc, info.Length, target);
+    }
+
+    /// <summary>The real path behind every symlink on the way, directories included (like <c>realpath</c>).</summary>
+    private static string FinalTarget(string path)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        var resolvedDirectory = new DirectoryInfo(directory).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? directory;
+        var file = new FileInfo(Path.Combine(resolvedDirectory, Path.GetFileName(path)));
+        if (file.ResolveLinkTarget(returnFinalTarget: false) is not { } next)
+        {
+            return file.FullName;
+        }
+
+        return FinalTarget(next.FullName);
     }
 
     [LoggerMessage(1, LogLevel.Information, "Registry loaded from {Path}: {Tenants} tenants, {Devices} devices")]

@@ -4,6 +4,8 @@ using HonoMqtt.Adapter.Mqtt;
 using HonoMqtt.Adapter.Options;
 using HonoMqtt.Adapter.Registry;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -31,6 +33,10 @@ public sealed class RunningAdapter : IAsyncDisposable
 
     /// <summary>The TLS port (only with <c>hono:mqtt:keyPath</c> and <c>certPath</c>; set <c>hono:mqtt:port=0</c>).</summary>
     public int MqttTlsPort => _app.Services.GetRequiredService<MqttAdapterServer>().SecurePort;
+
+    /// <summary>The health check server's port (<c>/liveness</c>, <c>/readiness</c>, <c>/started</c>, <c>/prometheus</c>).</summary>
+    public int HealthPort => new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
+        .Addresses.Single()).Port;
 
     /// <summary>The embedded endpoint's port (only without an external messaging network).</summary>
     public int AmqpPort => _app.Services.GetRequiredService<EmbeddedAmqpEndpoint>().BoundPort;
@@ -80,6 +86,7 @@ public sealed class RunningAdapter : IAsyncDisposable
         {
             ["hono:mqtt:insecurePort"] = "0",
             ["hono:messaging:embeddedPort"] = "0",
+            ["hono:app:healthCheckPort"] = "0",
             ["hono:registry:path"] = registryPath,
             ["hono:registry:reloadInterval"] = "100",
         };
@@ -125,6 +132,14 @@ public sealed class RunningAdapter : IAsyncDisposable
         {
             registry.Reloaded -= OnReloaded;
         }
+    }
+
+    /// <summary>GETs a path of the health check server; returns the status code and the body.</summary>
+    public async Task<(int Status, string Body)> GetHealthAsync(string path)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{HealthPort}{path}"));
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>Stops the adapter as on SIGTERM.</summary>

@@ -23,6 +23,7 @@ public sealed class ShutdownTests
             {
                 Path.Combine(AppContext.BaseDirectory, "HonoMqtt.Adapter.dll"),
                 $"--hono:mqtt:insecurePort={mqttPort}", $"--hono:messaging:embeddedPort={amqpPort}", $"--hono:registry:path={registry}",
+                "--hono:app:healthCheckPort=0",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,

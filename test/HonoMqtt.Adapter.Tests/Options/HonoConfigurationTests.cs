@@ -86,4 +86,38 @@ public sealed class HonoConfigurationTests
         errors.Should().Contain(e => e.Contains("hono:connectionEvents:producer"));
         errors.Should().Contain(e => e.Contains("addressRewriteRule is invalid"));
     }
+
+    [Test]
+    public void Bind_HealthCheckServer_DefaultsToHonosPortOnLoopbackAndReadsHonoStyleVariables()
+    {
+        Bind().App.HealthCheckPort.Should().Be(8088);
+        Bind().App.HealthCheckBindAddress.Should().Be("127.0.0.1");
+
+        var config = Bind(env: new Dictionary<string, string?>
+        {
+            ["HONO_APP_HEALTHCHECKPORT"] = "9090",
+            ["HONO_APP_HEALTHCHECKBINDADDRESS"] = "0.0.0.0",
+        });
+
+        config.App.HealthCheckPort.Should().Be(9090);
+        config.App.HealthCheckBindAddress.Should().Be("0.0.0.0");
+    }
+
+    [Test]
+    public void Bind_InvalidHealthCheckOptions_ReportsEachOfThem()
+    {
+        var builder = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["hono:app:healthCheckPort"] = "70000",
+            ["hono:app:healthCheckBindAddress"] = "localhost",
+            ["hono:app:livenessTimeout"] = "0",
+        });
+
+        HonoConfiguration.Bind(builder.Build(), out var errors);
+
+        errors.Should().HaveCount(3);
+        errors.Should().Contain(e => e.Contains("hono:app:healthCheckPort"));
+        errors.Should().Contain(e => e.Contains("hono:app:healthCheckBindAddress"));
+        errors.Should().Contain(e => e.Contains("hono:app:livenessTimeout"));
+    }
 }

@@ -1,5 +1,6 @@
 using Amqp;
 using Amqp.Sasl;
+using HonoMqtt.Adapter.Diagnostics;
 using HonoMqtt.Adapter.Options;
 using HonoMqtt.Adapter.Protocol;
 using Microsoft.Extensions.Hosting;
@@ -31,15 +32,17 @@ public sealed class AmqpMessagingClient : IDownstreamSender, IHostedService, IAs
     private readonly LinkSettings _linkSettings;
     private readonly ReconnectBackoff _backoff;
     private readonly ResiliencePipeline<AmqpConnectionScope?> _connectPipeline;
-    private readonly AmqpSendCounters _counters = new();
+    private readonly AmqpSendCounters _counters;
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _lifecycle = new();
     private AmqpConnectionScope? _scope;
     private Task? _owner;
     private bool _disposed;
 
-    public AmqpMessagingClient(MessagingOptions options, ILogger<AmqpMessagingClient> logger, TimeProvider timeProvider)
+    public AmqpMessagingClient(MessagingOptions options, ILogger<AmqpMessagingClient> logger, TimeProvider timeProvider,
+        IAdapterMetrics? metrics = null)
     {
+        _counters = new AmqpSendCounters(metrics);
         ArgumentNullException.ThrowIfNull(options);
         if (options.UsesEmbeddedEndpoint)
         {

@@ -1,7 +1,9 @@
+using HonoMqtt.Adapter.Diagnostics;
+
 namespace HonoMqtt.Adapter.Downstream.Amqp;
 
-/// <summary>Cheap counters shared by all links of one client (later exported as <c>hono.amqp.*</c> metrics).</summary>
-internal sealed class AmqpSendCounters
+/// <summary>Cheap counters shared by all links of one client, also reported as Hono's <c>hono.amqp.*</c> meters.</summary>
+internal sealed class AmqpSendCounters(IAdapterMetrics? metrics = null)
 {
     private long _noCredit;
     private long _timeouts;
@@ -20,9 +22,18 @@ internal sealed class AmqpSendCounters
     /// <summary>Deliveries handed to the library whose outcome is not known yet, over all links.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    public void CountNoCredit() => Interlocked.Increment(ref _noCredit);
+    /// <param name="address">The Hono address (before rewriting): it gives the meters' <c>type</c> and <c>tenant</c>.</param>
+    public void CountNoCredit(string address)
+    {
+        Interlocked.Increment(ref _noCredit);
+        metrics?.ReportAmqpNoCredit(address);
+    }
 
-    public void CountTimeout() => Interlocked.Increment(ref _timeouts);
+    public void CountTimeout(string address)
+    {
+        Interlocked.Increment(ref _timeouts);
+        metrics?.ReportAmqpTimeout(address);
+    }
 
     public void CountConnect() => Interlocked.Increment(ref _connects);
 

@@ -73,7 +73,7 @@ internal sealed class DownstreamSenderLink
 
         if (!TryReserveSlot())
         {
-            _counters.CountNoCredit();
+            _counters.CountNoCredit(Key);
             _logger.SendFailed(Target, HonoError.NoConsumer.ToString());
             return NoConsumerTask;
         }
@@ -136,7 +136,7 @@ internal sealed class DownstreamSenderLink
             return;
         }
 
-        _counters.CountTimeout();
+        _counters.CountTimeout(Key);
         if (!pending.WaitsForOutcome)
         {
             _logger.UnwaitedSendFailed(Target, HonoError.SendTimeout.ToString());

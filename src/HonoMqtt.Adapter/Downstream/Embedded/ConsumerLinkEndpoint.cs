@@ -29,10 +29,13 @@ internal sealed class ConsumerLinkEndpoint : LinkEndpoint
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly TimerCallback _onTimeout;
+    private readonly Action<string>? _timedOut;
     private bool _closed;
 
-    public ConsumerLinkEndpoint(ListenerLink link, string address, TimeSpan sendTimeout, int maxUnsettled, TimeProvider timeProvider, ILogger logger)
+    public ConsumerLinkEndpoint(ListenerLink link, string address, TimeSpan sendTimeout, int maxUnsettled, TimeProvider timeProvider, ILogger logger,
+        Action<string>? timedOut = null)
     {
+        _timedOut = timedOut;
         Link = link;
         Address = address;
         _sendTimeout = sendTimeout;
@@ -185,6 +188,7 @@ internal sealed class ConsumerLinkEndpoint : LinkEndpoint
         // Like Hono: settle locally as released, so the session forgets the transfer.
         SettleLocally(pending.Placeholder, new Released());
         _logger.DeliveryTimedOut(Address, _sendTimeout);
+        _timedOut?.Invoke(Address);
         pending.Complete(SendOutcome.Failed(HonoError.SendTimeout));
     }
 

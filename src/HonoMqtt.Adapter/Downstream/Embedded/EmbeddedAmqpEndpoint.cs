@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Amqp;
 using Amqp.Listener;
+using HonoMqtt.Adapter.Diagnostics;
 using HonoMqtt.Adapter.Options;
 using HonoMqtt.Adapter.Protocol;
 using Microsoft.Extensions.Hosting;
@@ -34,20 +35,24 @@ public sealed class EmbeddedAmqpEndpoint : IDownstreamSender, IHostedService, IA
     private readonly TimeProvider _timeProvider;
     private readonly ConsumerRegistry _registry = new();
     private readonly ApplicationLinkProcessor _linkProcessor;
+    private readonly IAdapterMetrics? _metrics;
     private readonly Lock _lifecycle = new();
     private ContainerHost? _host;
     private volatile bool _listening;
     private bool _disposed;
 
-    public EmbeddedAmqpEndpoint(MessagingOptions options, ILogger<EmbeddedAmqpEndpoint> logger, TimeProvider timeProvider)
+    public EmbeddedAmqpEndpoint(MessagingOptions options, ILogger<EmbeddedAmqpEndpoint> logger, TimeProvider timeProvider,
+        IAdapterMetrics? metrics = null)
     {
+        _metrics = metrics;
         _options = options;
         _logger = logger;
         _timeProvider = timeProvider;
         var sendTimeout = TimeSpan.FromMilliseconds(options.SendMessageTimeout);
         _linkProcessor = new ApplicationLinkProcessor(
             _registry,
-            (link, address) => new ConsumerLinkEndpoint(link, address, sendTimeout, options.MaxUnsettledPerLink, timeProvider, logger),
+            (link, address) => new ConsumerLinkEndpoint(link, address, sendTimeout, options.MaxUnsettledPerLink, timeProvider, logger,
+                metrics is null ? null : metrics.ReportAmqpTimeout),
             logger);
     }
 
@@ -165,6 +170,7 @@ public sealed class EmbeddedAmqpEndpoint : IDownstreamSender, IHostedService, IA
         var members = group?.Members;
         if (group is null || members is not { Length: > 0 })
         {
+            _metrics?.ReportAmqpNoCredit(address);
             return NoConsumer;
         }
 
@@ -179,6 +185,7 @@ public sealed class EmbeddedAmqpEndpoint : IDownstreamSender, IHostedService, IA
             }
         }
 
+        _metrics?.ReportAmqpNoCredit(address);
         return NoConsumer;
     }
 
