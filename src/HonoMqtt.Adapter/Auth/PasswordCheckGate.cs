@@ -22,8 +22,17 @@ public sealed class PasswordCheckGate : IDisposable
     private readonly TimeSpan _cacheTimeout;
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
 
+    private readonly Func<string, string, string?, string, bool> _verify;
+
     public PasswordCheckGate(MqttAdapterOptions options)
+        : this(options, PasswordVerifier.Matches)
     {
+    }
+
+    /// <summary>With the function that checks an expensive secret (tests pass one they control).</summary>
+    internal PasswordCheckGate(MqttAdapterOptions options, Func<string, string, string?, string, bool> verify)
+    {
+        _verify = verify;
         var concurrency = options.PasswordCheckConcurrency > 0 ? options.PasswordCheckConcurrency : Environment.ProcessorCount;
         _slots = new SemaphoreSlim(concurrency, concurrency);
         _queueTimeout = TimeSpan.FromMilliseconds(options.PasswordCheckQueueTimeout);
@@ -58,7 +67,7 @@ public sealed class PasswordCheckGate : IDisposable
         try
         {
             // Off the MQTT receive loop, as Hono runs it off the event loop.
-            matches = await Task.Run(() => PasswordVerifier.Matches(function, secret.PwdHash!, secret.Salt, password), cancellationToken)
+            matches = await Task.Run(() => _verify(function, secret.PwdHash!, secret.Salt, password), cancellationToken)
                 .ConfigureAwait(false);
         }
         finally

@@ -8,59 +8,77 @@ namespace HonoMqtt.Adapter.Tests.Auth;
 
 public sealed class PasswordCheckGateTests
 {
-    // Hashes made with BCrypt.Net at the given cost while writing the test; the test does not rely on their speed
-    // beyond "a cost-12 check takes longer than 1 ms".
-    private static SecretInfo Bcrypt(string password, int cost = 12) =>
-        new(true, null, null, "bcrypt", BCrypt.Net.BCrypt.HashPassword(password, cost), null);
+    /// <summary>A bcrypt check that takes as long as the test wants: it ends when <see cref="Release"/> is called.</summary>
+    private sealed class HeldVerifier
+    {
+        private readonly ManualResetEventSlim _release = new();
 
-    private static PasswordCheckGate Gate(int concurrency = 1, int queueTimeout = 1, int cacheSize = 100) =>
-        new(new MqttAdapterOptions
+        public int Calls;
+
+        public bool Verify(string function, string hash, string? salt, string password)
         {
-            PasswordCheckConcurrency = concurrency, PasswordCheckQueueTimeout = queueTimeout, VerifiedCredentialsCacheSize = cacheSize,
-        });
+            Interlocked.Increment(ref Calls);
+            _release.Wait(TimeSpan.FromSeconds(30));
+            return PasswordVerifier.Matches(function, hash, salt, password);
+        }
+
+        public void Release() => _release.Set();
+    }
+
+    private static SecretInfo Bcrypt(string password) => new(true, null, null, "bcrypt", BCrypt.Net.BCrypt.HashPassword(password, 4), null);
+
+    private static PasswordCheckGate Gate(Func<string, string, string?, string, bool> verify, int queueTimeout = 1) =>
+        new(new MqttAdapterOptions { PasswordCheckConcurrency = 1, PasswordCheckQueueTimeout = queueTimeout, VerifiedCredentialsCacheSize = 100 }, verify);
 
     [Test]
     public async Task MatchesAsync_AllSlotsBusy_GivesUpAfterTheQueueTimeout()
     {
-        using var gate = Gate();
+        var held = new HeldVerifier();
+        using var gate = Gate(held.Verify);
         var slow = gate.MatchesAsync("t", "a", Bcrypt("one"), "one", CancellationToken.None).AsTask();
 
-        var queued = await gate.MatchesAsync("t", "b", Bcrypt("two", 4), "two", CancellationToken.None);
+        var queued = await gate.MatchesAsync("t", "b", Bcrypt("two"), "two", CancellationToken.None);
 
-        queued.Should().BeNull("the only slot is taken by the slow check");
+        queued.Should().BeNull("the only slot is taken by the held check");
+        held.Release();
         (await slow).Should().BeTrue();
     }
 
     [Test]
     public async Task MatchesAsync_AVerifiedPasswordAgain_IsAnsweredFromTheCacheWithoutASlot()
     {
-        using var gate = Gate();
-        var secret = Bcrypt("one", 4);
+        var held = new HeldVerifier();
+        using var gate = Gate(held.Verify);
+        var secret = Bcrypt("one");
+        held.Release();
         (await gate.MatchesAsync("t", "a", secret, "one", CancellationToken.None)).Should().BeTrue();
-        var slow = gate.MatchesAsync("t", "b", Bcrypt("two"), "two", CancellationToken.None).AsTask();
+        held.Calls.Should().Be(1);
 
         (await gate.MatchesAsync("t", "a", secret, "one", CancellationToken.None)).Should().BeTrue("remembered");
-        (await gate.MatchesAsync("t", "a", secret, "wrong", CancellationToken.None)).Should().BeNull("a different password needs a real check");
-        await slow;
+        held.Calls.Should().Be(1, "no second bcrypt check");
+        (await gate.MatchesAsync("t", "a", secret, "wrong", CancellationToken.None)).Should().BeFalse("a different password needs a real check");
+        held.Calls.Should().Be(2);
     }
 
     [Test]
     public async Task MatchesAsync_AChangedSecret_IsNotAnsweredFromTheCache()
     {
-        using var gate = Gate(concurrency: 2, queueTimeout: 10_000);
-        (await gate.MatchesAsync("t", "a", Bcrypt("one", 4), "one", CancellationToken.None)).Should().BeTrue();
+        using var gate = Gate(PasswordVerifier.Matches, queueTimeout: 10_000);
+        (await gate.MatchesAsync("t", "a", Bcrypt("one"), "one", CancellationToken.None)).Should().BeTrue();
 
-        (await gate.MatchesAsync("t", "a", Bcrypt("other", 4), "one", CancellationToken.None)).Should().BeFalse();
+        (await gate.MatchesAsync("t", "a", Bcrypt("other"), "one", CancellationToken.None)).Should().BeFalse();
     }
 
     [Test]
     public async Task MatchesAsync_ShaSecrets_NeedNoSlot()
     {
-        using var gate = Gate();
+        var held = new HeldVerifier();
+        using var gate = Gate(held.Verify);
         var (function, hash, salt) = PasswordVerifier.HashPlainPassword("pw");
         var slow = gate.MatchesAsync("t", "b", Bcrypt("two"), "two", CancellationToken.None).AsTask();
 
         (await gate.MatchesAsync("t", "a", new SecretInfo(true, null, null, function, hash, salt), "pw", CancellationToken.None)).Should().BeTrue();
+        held.Release();
         await slow;
     }
 }
