@@ -12,6 +12,7 @@ public sealed class CommandDispatcher(
     IDeviceRegistry registry,
     CommandRegistrations registrations,
     DeviceCommandPublisher publisher,
+    Limits.TenantUsage usage,
     ILogger<CommandDispatcher> logger)
 {
     /// <summary>
@@ -66,6 +67,14 @@ public sealed class CommandDispatcher(
                 settlement.Release();
                 return Task.CompletedTask;
             }
+        }
+
+        // The tenant's data volume covers commands too; Hono rejects with hono:bad-request [spec downstream-amqp.md §7.1].
+        var exceeded = usage.DataVolumeExceeded(tenant, command.Payload.Length);
+        usage.AddPayload(tenant, command.Payload.Length);
+        if (exceeded)
+        {
+            return Reject(settlement, "tenant's accumulated message data volume exceeds configured maximum value");
         }
 
         return await publisher.PublishAsync(command, target, settlement).ConfigureAwait(false);

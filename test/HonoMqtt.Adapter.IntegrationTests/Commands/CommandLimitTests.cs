@@ -67,3 +67,29 @@ public sealed class CommandLimitTests
         (await toGateway).Should().BeOfType<Accepted>();
     }
 }
+
+/// <summary>The tenant's data volume covers command payloads too.</summary>
+public sealed class CommandDataVolumeTests
+{
+    [Test]
+    public async Task ACommandBeyondTheTenantsDataVolumeIsRejectedAsBadRequest()
+    {
+        var since = DateTimeOffset.UtcNow.AddDays(-2).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var registry = CommandTestBed.Registry(tenantExtra: $$"""
+            , "resource-limits": { "data-volume": { "effective-since": "{{since}}", "max-bytes": 10, "period": { "mode": "days", "no-of-days": 30 } } }
+            """);
+        await using var bed = await CommandTestBed.StartAsync(registry: registry);
+        using var device = await bed.ConnectDeviceAsync();
+        var inbox = new DeviceInbox(device);
+        await CommandTestBed.SubscribeAsync(device, "command///req/#", 0);
+
+        var first = await bed.Application.SendCommandAsync(CommandApplication.Command("t1", "d1", "set", "12345678"));
+        var second = await bed.Application.SendCommandAsync(CommandApplication.Command("t1", "d1", "set", "12345678"));
+
+        first.Should().BeOfType<Amqp.Framing.Accepted>();
+        (await inbox.NextAsync()).ApplicationMessage.Topic.Should().Be("command///req//set");
+        var rejected = second.Should().BeOfType<Amqp.Framing.Rejected>().Subject;
+        rejected.Error.Condition.ToString().Should().Be("hono:bad-request");
+        rejected.Error.Description.Should().Be("tenant's accumulated message data volume exceeds configured maximum value");
+    }
+}
