@@ -24,6 +24,7 @@ public sealed partial class ConnectHandler(
     Limits.TenantUsage usage,
     TimeProvider timeProvider,
     IAdapterMetrics metrics,
+    Commands.CommandRegistrations lastKnownGateways,
     ILogger<ConnectHandler> logger)
 {
     /// <summary>Decides the CONNACK; on success returns the new session (not yet established).</summary>
@@ -177,6 +178,11 @@ public sealed partial class ConnectHandler(
         if (!assertion.Succeeded)
         {
             return (ConnectRejection.RegistrationAssertionFailed, assertion.Error!.Value.Message);
+        }
+
+        if (assertion.AuthorizedGateways.Count > 1)
+        {
+            lastKnownGateways.SetLastKnownGateway(identity.TenantId, identity.DeviceId, identity.DeviceId);   // it connects directly
         }
 
         return null;

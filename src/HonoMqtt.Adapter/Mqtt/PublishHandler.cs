@@ -26,6 +26,7 @@ public sealed partial class PublishHandler(
     ICommandSubscriptionHandler commands,
     ErrorSubscriptions errors,
     Limits.TenantUsage usage,
+    Commands.CommandRegistrations lastKnownGateways,
     IAdapterMetrics metrics,
     TimeProvider timeProvider,
     ILogger<PublishHandler> logger)
@@ -130,6 +131,13 @@ public sealed partial class PublishHandler(
                            !(await registry.AssertRegistrationAsync(address.TenantId, address.GatewayId, null, cancellationToken).ConfigureAwait(false))
                                .Succeeded;
             return (Fail(error, terminal, address.TenantId, address.DeviceId), bag);
+        }
+
+        // Hono records the last known gateway of devices with several authorized gateways, on every successful
+        // assertion [AbstractProtocolAdapterBase.updateLastGateway]; commands then follow the device's way in.
+        if (assertion.AuthorizedGateways.Count > 1)
+        {
+            lastKnownGateways.SetLastKnownGateway(address.TenantId, address.DeviceId, address.GatewayId ?? address.DeviceId);
         }
 
         if (topic.Endpoint == HonoEndpoint.Command)

@@ -110,3 +110,47 @@ public sealed class GatewayCommandTests
         System.Text.Encoding.UTF8.GetString(((Data)response.BodySection).Binary).Should().Be("42");
     }
 }
+
+/// <summary>Commands for a device with several gateways follow the gateway it last came through [Hono updateLastGateway].</summary>
+public sealed class LastKnownGatewayTests
+{
+    private const string Registry = """
+        {
+          "tenants": { "t1": {} },
+          "devices": {
+            "t1": {
+              "gw1": { "credentials": [ { "type": "hashed-password", "auth-id": "gw1", "secrets": [ { "pwd-plain": "s" } ] } ] },
+              "gw2": { "credentials": [ { "type": "hashed-password", "auth-id": "gw2", "secrets": [ { "pwd-plain": "s" } ] } ] },
+              "edge": { "via": [ "gw1", "gw2" ] }
+            }
+          }
+        }
+        """;
+
+    [Test]
+    public async Task ACommandGoesToTheGatewayThatLastPublishedForTheDevice()
+    {
+        await using var bed = await CommandTestBed.StartAsync(registry: Registry);
+        await using var telemetry = await bed.Adapter.AttachReceiverAsync("telemetry/t1");
+        using var gw1 = await MqttTestClientFor(bed, "gw1@t1");
+        using var gw2 = await MqttTestClientFor(bed, "gw2@t1");
+        var inbox1 = new DeviceInbox(gw1);
+        var inbox2 = new DeviceInbox(gw2);
+        await CommandTestBed.SubscribeAsync(gw1, "command//+/req/#", 0);
+        await CommandTestBed.SubscribeAsync(gw2, "command//+/req/#", 0);
+
+        foreach (var (gateway, inbox) in new[] { (gw2, inbox2), (gw1, inbox1) })
+        {
+            await gateway.PublishAsync(new MQTTnet.MqttApplicationMessageBuilder().WithTopic("telemetry//edge").WithPayload("x")
+                .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            (await telemetry.NextAsync()).ApplicationProperties["device_id"].Should().Be("edge");
+
+            (await bed.Application.SendCommandAsync(CommandApplication.Command("t1", "edge", "open"))).Should().BeOfType<Amqp.Framing.Accepted>();
+
+            (await inbox.NextAsync()).ApplicationMessage.Topic.Should().Be("command//edge/req//open");
+        }
+    }
+
+    private static Task<MQTTnet.IMqttClient> MqttTestClientFor(CommandTestBed bed, string username) =>
+        HonoMqtt.Adapter.IntegrationTests.Harness.MqttTestClient.ConnectDeviceAsync(bed.Adapter.MqttPort, username, "s");
+}
