@@ -69,7 +69,8 @@ public sealed class AdapterServer : IBenchServer
         return path;
     }
 
-    public static async Task<AdapterServer> StartAsync(string assembly, string registryPath, string logFile, int maxPayloadSize)
+    public static async Task<AdapterServer> StartAsync(string assembly, string registryPath, string logFile, int maxPayloadSize,
+        IReadOnlyDictionary<string, string> environment)
     {
         var (mqtt, amqp, health) = (FreePort.Get(), FreePort.Get(), FreePort.Get());
         var process = ServerProcess.Start("dotnet",
@@ -79,7 +80,7 @@ public sealed class AdapterServer : IBenchServer
             $"--hono:registry:path={registryPath}", "--hono:connectionEvents:producer=none",
             $"--hono:mqtt:maxPayloadSize={maxPayloadSize}", "--hono:messaging:maxUnsettledPerLink=100000",
             "--Serilog:MinimumLevel:Default=Warning",
-        ], logFile, new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
+        ], logFile, new Dictionary<string, string>(environment));
         var server = new AdapterServer(process, mqtt, amqp, health);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!await server.IsStartedAsync())

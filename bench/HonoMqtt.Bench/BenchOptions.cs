@@ -31,6 +31,9 @@ public sealed record BenchOptions
 
     public string Mosquitto { get; init; } = "/usr/sbin/mosquitto";
 
+    /// <summary>Environment of the adapter process; by default the container image's GC setting (workstation GC).</summary>
+    public IReadOnlyDictionary<string, string> AdapterEnvironment { get; init; } = new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" };
+
     /// <summary>Where the servers' logs and the generated registry go.</summary>
     public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "hono-mqtt-bench");
 
@@ -53,6 +56,10 @@ public sealed record BenchOptions
                 "--targets" => options with { Targets = List(value) },
                 "--repo" => options with { RepositoryRoot = Path.GetFullPath(value) },
                 "--mosquitto" => options with { Mosquitto = value },
+                "--adapter-env" => options with
+                {
+                    AdapterEnvironment = new Dictionary<string, string>(options.AdapterEnvironment) { [value.Split('=', 2)[0]] = value.Split('=', 2)[1] },
+                },
                 "--work" => options with { WorkDirectory = Path.GetFullPath(value) },
                 _ => throw new ArgumentException($"unknown option {name}"),
             };
@@ -63,7 +70,8 @@ public sealed record BenchOptions
 
     public override string ToString() =>
         $"scenarios {string.Join(',', Scenarios)}, {Connections} connections, payload {PayloadSize} B, duration {Duration} s, " +
-        $"repeat {Repeat}, idle {string.Join(',', IdleConnections)}, consumers {Consumers}, targets {string.Join(',', Targets)}";
+        $"repeat {Repeat}, idle {string.Join(',', IdleConnections)}, consumers {Consumers}, targets {string.Join(',', Targets)}, " +
+        $"adapter environment {string.Join(' ', AdapterEnvironment.Select(e => $"{e.Key}={e.Value}"))}";
 
     private static IReadOnlyList<string> List(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

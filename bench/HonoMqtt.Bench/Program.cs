@@ -20,7 +20,7 @@ async Task<IBenchServer> StartAsync(string target)
     run++;
     return target switch
     {
-        "adapter" => await AdapterServer.StartAsync(assembly, registry, Path.Combine(logs, $"adapter-{run}.log"), Math.Max(2048, options.PayloadSize)),
+        "adapter" => await AdapterServer.StartAsync(assembly, registry, Path.Combine(logs, $"adapter-{run}.log"), Math.Max(2048, options.PayloadSize), options.AdapterEnvironment),
         "mosquitto" => await MosquittoServer.StartAsync(options.Mosquitto, options.WorkDirectory, Path.Combine(logs, $"mosquitto-{run}.log")),
         _ => throw new ArgumentException($"unknown target {target}"),
     };

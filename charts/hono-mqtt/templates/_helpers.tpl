@@ -48,9 +48,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end -}}
 {{- end -}}
 
-{{/* Memory request in MiB: baseMemoryMiB + connectionsPerPod x bytesPerConnection. */}}
+{{/* Memory request in MiB: baseMemoryMiB + connectionsPerPod x bytesPerConnection + registryDevices x bytesPerDevice. */}}
 {{- define "hono-mqtt.memoryRequestMiB" -}}
-{{- add (int .Values.sizing.baseMemoryMiB) (div (mul (int .Values.sizing.connectionsPerPod) (int .Values.sizing.bytesPerConnection)) 1048576) -}}
+{{- $connections := mul (int64 .Values.sizing.connectionsPerPod) (int64 .Values.sizing.bytesPerConnection) -}}
+{{- $registry := mul (int64 .Values.sizing.registryDevices) (int64 .Values.sizing.bytesPerDevice) -}}
+{{- add (int64 .Values.sizing.baseMemoryMiB) (div (add $connections $registry) 1048576) -}}
 {{- end -}}
 
 {{- define "hono-mqtt.memoryRequest" -}}
@@ -58,7 +60,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end -}}
 
 {{- define "hono-mqtt.memoryLimit" -}}
-{{- $computed := div (mul (int (include "hono-mqtt.memoryRequestMiB" .)) (int .Values.sizing.limitPercent)) 100 -}}
+{{- $computed := div (mul (int64 (include "hono-mqtt.memoryRequestMiB" .)) (int64 .Values.sizing.limitPercent)) 100 -}}
 {{- default (printf "%dMi" $computed) .Values.resources.limits.memory -}}
 {{- end -}}
 
