@@ -115,6 +115,27 @@ public sealed class PrometheusBasedLimitTests
         telemetryB.TryTake(out _).Should().BeFalse("B forwarded nothing");
     }
 
+    [Test]
+    public async Task AnUnreachablePrometheusFailsOpen_AndTheInstancesOwnCountStillApplies()
+    {
+        var registry = Registry($$"""
+            "max-connections": 1,
+            "data-volume": { "effective-since": "{{Since.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}}", "max-bytes": 100, "period": { "mode": "days", "no-of-days": 30 } }
+            """);
+        // Nothing listens on the port: every query fails, every check passes on Prometheus' part.
+        await using var adapter = await RunningAdapter.StartAsync(registry, Settings(FreePort.Get(), cacheTimeout: 60));
+        await using var telemetry = await adapter.AttachReceiverAsync("telemetry/t1");
+
+        using var device = await adapter.ConnectDeviceAsync("a1@t1", "pw1", MqttProtocolVersion.V500);
+        (await PublishAsync(device, 60)).ReasonCode.Should().Be(MqttClientPublishReasonCode.Success);
+        (await telemetry.NextAsync()).Should().NotBeNull();
+
+        (await PublishAsync(device, 60)).ReasonCode.Should().Be(MqttClientPublishReasonCode.QuotaExceeded, "the instance's own 60 + 60 exceed 100");
+        var (second, result) = await MqttTestClient.ConnectAsync(adapter.DeviceOptions("a2@t1", "pw2", MqttProtocolVersion.V500));
+        second.Dispose();
+        result.ResultCode.Should().Be(MqttClientConnectResultCode.QuotaExceeded, "the instance's own connection count is 1");
+    }
+
     private static Task<MqttClientPublishResult> PublishAsync(IMqttClient client, int size) =>
         client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("telemetry/?on-error=ignore").WithPayload(new byte[size])
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
