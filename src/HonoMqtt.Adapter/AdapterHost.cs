@@ -14,6 +14,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Serilog;
 
 namespace HonoMqtt.Adapter;
@@ -97,7 +98,18 @@ public static class AdapterHost
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<X509Authenticator>();
         services.AddSingleton<SessionTracker>();
-        services.AddSingleton<Limits.TenantUsage>();
+        if (hono.PrometheusLimits.Enabled)
+        {
+            services.AddSingleton(sp => new Limits.PrometheusResourceUsage(hono.PrometheusLimits, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<Limits.PrometheusResourceUsage>>()));
+            services.AddSingleton(sp => new Limits.TenantUsage(sp.GetRequiredService<SessionTracker>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<Limits.PrometheusResourceUsage>()));
+        }
+        else
+        {
+            services.AddSingleton<Limits.TenantUsage>();
+        }
+
         services.AddSingleton<ConnectHandler>();
         services.AddSingleton<PublishHandler>();
         services.AddSingleton<MqttServerAccessor>();

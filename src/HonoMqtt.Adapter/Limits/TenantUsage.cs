@@ -8,8 +8,12 @@ namespace HonoMqtt.Adapter.Limits;
 /// Per-tenant consumption for the data-volume and connection-duration limits, counted in this instance with Hono's
 /// semantics [spec registry-and-limits.md §3]: payload bytes of messages that were forwarded or refused as the
 /// client's fault (rounded up to <c>minimum-message-size</c>), and connected time, each within the current period.
+/// With <see cref="PrometheusResourceUsage"/> (option <c>hono:resourceLimits:prometheusBased:host</c>) the async checks
+/// also take the usage of all instances from Prometheus: the larger of it and this instance's exact count, which both
+/// are lower bounds of the true usage (Prometheus lags by a scrape interval and the cache time). A query that fails
+/// leaves this instance's count (fail open as to the other instances).
 /// </summary>
-public sealed class TenantUsage(SessionTracker sessions, TimeProvider timeProvider)
+public sealed class TenantUsage(SessionTracker sessions, TimeProvider timeProvider, PrometheusResourceUsage? prometheus = null)
 {
     private readonly ConcurrentDictionary<string, Counters> _tenants = new(StringComparer.Ordinal);
 
@@ -21,7 +25,28 @@ public sealed class TenantUsage(SessionTracker sessions, TimeProvider timeProvid
     }
 
     /// <summary>True if a message of <paramref name="payloadSize"/> bytes would exceed the tenant's data volume now.</summary>
-    public bool DataVolumeExceeded(TenantInfo tenant, long payloadSize)
+    public bool DataVolumeExceeded(TenantInfo tenant, long payloadSize) => DataVolumeExceeded(tenant, payloadSize, 0);
+
+    /// <summary>As <see cref="DataVolumeExceeded(TenantInfo, long)"/>, with the usage of all instances from Prometheus if configured.</summary>
+    public async ValueTask<bool> DataVolumeExceededAsync(TenantInfo tenant, long payloadSize, CancellationToken cancellationToken)
+    {
+        if (prometheus is null || tenant.Limits.DataVolume is not { Max: >= 0 } limit || payloadSize <= 0)
+        {
+            return DataVolumeExceeded(tenant, payloadSize);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var minutes = (long)(now - limit.PeriodStart(now)).TotalMinutes;
+        if (minutes <= 0)
+        {
+            return DataVolumeExceeded(tenant, payloadSize);   // Hono: no consumption within the period's first minute
+        }
+
+        var global = await prometheus.DataVolumeAsync(tenant.TenantId, minutes, cancellationToken).ConfigureAwait(false);
+        return DataVolumeExceeded(tenant, payloadSize, global ?? 0);
+    }
+
+    private bool DataVolumeExceeded(TenantInfo tenant, long payloadSize, long globalBytes)
     {
         if (tenant.Limits.DataVolume is not { Max: >= 0 } limit || payloadSize <= 0)
         {
@@ -29,8 +54,27 @@ public sealed class TenantUsage(SessionTracker sessions, TimeProvider timeProvid
         }
 
         var now = timeProvider.GetUtcNow();
-        var consumed = CountersOf(tenant.TenantId).BytesSince(limit.PeriodStart(now));
+        var consumed = Math.Max(globalBytes, CountersOf(tenant.TenantId).BytesSince(limit.PeriodStart(now)));
         return consumed + AccountedSize(tenant, payloadSize) > limit.EffectiveLimit(now);
+    }
+
+    /// <summary>True if the tenant has <c>max-connections</c> connections, here or (with Prometheus) over all instances.</summary>
+    public async ValueTask<bool> TenantConnectionsExceededAsync(TenantInfo tenant, CancellationToken cancellationToken)
+    {
+        var max = tenant.Limits.MaxConnections;
+        if (max < 0)
+        {
+            return false;
+        }
+
+        var local = sessions.CountForTenant(tenant.TenantId);
+        if (local >= max || prometheus is null)
+        {
+            return local >= max;
+        }
+
+        var global = await prometheus.ConnectionsAsync(tenant.TenantId, cancellationToken).ConfigureAwait(false);
+        return global >= max;
     }
 
     /// <summary>Counts a message's payload against the tenant's data volume.</summary>
@@ -40,6 +84,25 @@ public sealed class TenantUsage(SessionTracker sessions, TimeProvider timeProvid
         {
             CountersOf(tenant.TenantId).AddBytes(AccountedSize(tenant, payloadSize), limit.PeriodStart(timeProvider.GetUtcNow()));
         }
+    }
+
+    /// <summary>As <see cref="ConnectionDurationExceeded(TenantInfo)"/>, with the minutes of all instances from Prometheus if configured.</summary>
+    public async ValueTask<bool> ConnectionDurationExceededAsync(TenantInfo tenant, CancellationToken cancellationToken)
+    {
+        if (ConnectionDurationExceeded(tenant) || prometheus is null || tenant.Limits.ConnectionDuration is not { Max: >= 0 } limit)
+        {
+            return ConnectionDurationExceeded(tenant);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var minutes = (long)(now - limit.PeriodStart(now)).TotalMinutes;
+        if (minutes <= 0)
+        {
+            return false;
+        }
+
+        var global = await prometheus.ConnectionMinutesAsync(tenant.TenantId, minutes, cancellationToken).ConfigureAwait(false);
+        return global >= limit.EffectiveLimit(now);
     }
 
     /// <summary>True if the tenant's devices have been connected for at least the period's limit (checked at CONNECT).</summary>

@@ -158,18 +158,18 @@ public sealed partial class ConnectHandler(
             return (ConnectRejection.AdapterDisabled, HonoError.AdapterDisabled.Message);
         }
 
-        if (tenant.Limits.MaxConnections >= 0 && sessions.CountForTenant(identity.TenantId) >= tenant.Limits.MaxConnections)
+        if (await usage.TenantConnectionsExceededAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
             return (ConnectRejection.TenantConnectionsExceeded, "tenant connection limit reached");
         }
 
-        if (usage.ConnectionDurationExceeded(tenant))
+        if (await usage.ConnectionDurationExceededAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
             return (ConnectRejection.ConnectionDurationExceeded, "tenant connection duration limit reached");
         }
 
         // Hono checks the data volume with a one-byte message at CONNECT [AbstractProtocolAdapterBase.checkConnectionLimit].
-        if (usage.DataVolumeExceeded(tenant, 1))
+        if (await usage.DataVolumeExceededAsync(tenant, 1, cancellationToken).ConfigureAwait(false))
         {
             return (ConnectRejection.DataVolumeExceeded, "tenant data volume limit reached");
         }

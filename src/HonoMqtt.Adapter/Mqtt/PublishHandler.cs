@@ -176,7 +176,7 @@ public sealed partial class PublishHandler(
             return Fail(payloadError);
         }
 
-        if (usage.DataVolumeExceeded(tenant, payload.Length))
+        if (await usage.DataVolumeExceededAsync(tenant, payload.Length, cancellationToken).ConfigureAwait(false))
         {
             usage.AddPayload(tenant, payload.Length);   // Hono counts "unprocessable" messages too
             return Fail(DataVolumeExceeded);

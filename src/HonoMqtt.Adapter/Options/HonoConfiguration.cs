@@ -12,6 +12,9 @@ public sealed record HonoConfiguration(
     /// <summary>The health check and metrics server (<c>hono:app</c>).</summary>
     public AppOptions App { get; init; } = new();
 
+    /// <summary>Prometheus-based resource-limit checks (<c>hono:resourceLimits:prometheusBased</c>).</summary>
+    public PrometheusResourceLimitsOptions PrometheusLimits { get; init; } = new();
+
     /// <summary>Adds the configuration sources in Hono's order of precedence (later wins).</summary>
     public static void AddSources(IConfigurationBuilder builder, string[] args)
     {
@@ -33,12 +36,14 @@ public sealed record HonoConfiguration(
             BindSection<ConnectionEventsOptions>(configuration, ConnectionEventsOptions.Section, list))
         {
             App = BindSection<AppOptions>(configuration, AppOptions.Section, list),
+            PrometheusLimits = BindSection<PrometheusResourceLimitsOptions>(configuration, PrometheusResourceLimitsOptions.Section, list),
         };
         list.AddRange(result.Mqtt.Validate());
         list.AddRange(result.Messaging.Validate());
         list.AddRange(result.Registry.Validate());
         list.AddRange(result.ConnectionEvents.Validate());
         list.AddRange(result.App.Validate());
+        list.AddRange(result.PrometheusLimits.Validate());
         errors = list;
         return result;
     }
