@@ -70,7 +70,7 @@ public sealed class CommandDispatcher(
         }
 
         // The tenant's data volume covers commands too; Hono rejects with hono:bad-request [spec downstream-amqp.md §7.1].
-        var exceeded = usage.DataVolumeExceeded(tenant, command.Payload.Length);
+        var exceeded = await usage.DataVolumeExceededAsync(tenant, command.Payload.Length, cancellationToken).ConfigureAwait(false);
         usage.AddPayload(tenant, command.Payload.Length);
         if (exceeded)
         {
