@@ -33,7 +33,8 @@ public sealed class PasswordCheckGate : IDisposable
     internal PasswordCheckGate(MqttAdapterOptions options, Func<string, string, string?, string, bool> verify)
     {
         _verify = verify;
-        var concurrency = options.PasswordCheckConcurrency > 0 ? options.PasswordCheckConcurrency : Environment.ProcessorCount;
+        // By default one core stays free for the devices already connected (docs/benchmarks-storm.md).
+        var concurrency = options.PasswordCheckConcurrency > 0 ? options.PasswordCheckConcurrency : Math.Max(1, Environment.ProcessorCount - 1);
         _slots = new SemaphoreSlim(concurrency, concurrency);
         _queueTimeout = TimeSpan.FromMilliseconds(options.PasswordCheckQueueTimeout);
         _cacheTimeout = TimeSpan.FromMilliseconds(options.VerifiedCredentialsCacheTimeout);

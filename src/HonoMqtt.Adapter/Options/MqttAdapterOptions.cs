@@ -35,7 +35,7 @@ public sealed class MqttAdapterOptions
     /// <summary>Time a new connection has to send its CONNECT packet (ms).</summary>
     public int ConnectTimeout { get; set; } = 10_000;
 
-    /// <summary>Expensive (bcrypt) password checks running at once; 0 = one per CPU core.</summary>
+    /// <summary>Expensive (bcrypt) password checks running at once; 0 = CPU cores minus one (at least one).</summary>
     public int PasswordCheckConcurrency { get; set; }
 
     /// <summary>How long a CONNECT may wait for a password-check slot before it is refused as "server unavailable" (ms).</summary>
