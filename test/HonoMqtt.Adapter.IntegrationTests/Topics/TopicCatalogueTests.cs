@@ -11,7 +11,7 @@ namespace HonoMqtt.Adapter.IntegrationTests.Topics;
 /// <summary>
 /// The rows of the spec's topic catalogue (mqtt-adapter.md §3.0) for telemetry, events and error subscriptions, for an
 /// authenticated device (A), a gateway (G) and a client of an adapter without authentication (U), for MQTT 3.1.1 and
-/// 5.0 on both ports. Command rows are tested with command &amp; control.
+/// 5.0 on both ports; command delivery itself is tested with command &amp; control.
 /// </summary>
 [TestFixture(false, MqttProtocolVersion.V311)]
 [TestFixture(false, MqttProtocolVersion.V500)]
@@ -118,6 +118,50 @@ public sealed class TopicCatalogueTests(bool tls, MqttProtocolVersion version)
         var result = await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtMostOnce).Build());
 
         result.Items.Single().ResultCode.Should().Be(MqttClientSubscribeResultCode.UnspecifiedError);
+        await client.DisconnectAsync();
+    }
+
+    [TestCase("A", "command///req/#", 1)]
+    [TestCase("A", "c///q/#", 0)]
+    [TestCase("A", "command/t1//req/#", 1)]
+    [TestCase("A", "command//d1/req/#", 0)]
+    [TestCase("A", "c/t1/d1/q/#", 1)]
+    [TestCase("G", "command//+/req/#", 1)]
+    [TestCase("G", "command/t1/+/req/#", 0)]
+    [TestCase("G", "command//edge/req/#", 1)]
+    [TestCase("G", "c/t1/edge/q/#", 0)]
+    [TestCase("U", "command/t1/d1/req/#", 1)]
+    [TestCase("U", "c/t1/edge/q/#", 0)]
+    public async Task ACommandSubscriptionOfTheCatalogueIsGrantedWithItsQoS(string who, string filter, int qos)
+    {
+        var (adapter, username, password) = Client(who);
+        using var client = await adapter.ConnectDeviceAsync(username, password, version);
+
+        var result = await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, (MqttQualityOfServiceLevel)qos).Build());
+
+        result.Items.Single().ResultCode.Should().Be(qos == 0 ? MqttClientSubscribeResultCode.GrantedQoS0 : MqttClientSubscribeResultCode.GrantedQoS1);
+        await client.DisconnectAsync();
+    }
+
+    [TestCase("A", "command///res/{0}/200", "d1")]
+    [TestCase("A", "c//d1/s/{0}/204", "d1")]
+    [TestCase("G", "command//edge/res/{0}/200", "edge")]
+    [TestCase("G", "c/t1/edge/s/{0}/500", "edge")]
+    [TestCase("U", "command/t1/d1/res/{0}/200", "d1")]
+    public async Task ACommandResponseOnACatalogueTopicIsForwarded(string who, string topicFormat, string device)
+    {
+        var (adapter, username, password) = Client(who);
+        var replyId = "app-" + Guid.NewGuid().ToString("N")[..8];
+        await using var responses = await adapter.AttachReceiverAsync($"command_response/t1/{replyId}");
+        using var client = await adapter.ConnectDeviceAsync(username, password, version);
+        var requestId = HonoMqtt.Adapter.Commands.RequestId.Encode("corr-1", replyId, device);
+
+        await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(string.Format(System.Globalization.CultureInfo.InvariantCulture, topicFormat, requestId))
+            .WithPayload("ok").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
+        var response = await responses.NextAsync();
+        response.Properties.CorrelationId.Should().Be("corr-1");
+        response.ApplicationProperties["device_id"].Should().Be(device);
         await client.DisconnectAsync();
     }
 
