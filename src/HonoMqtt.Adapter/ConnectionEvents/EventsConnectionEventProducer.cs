@@ -26,6 +26,8 @@ public sealed partial class EventsConnectionEventProducer(
 
     private Task? _loop;
     private int _queued;
+    private int _sending;
+    private volatile bool _drainedOnce;
     private volatile bool _stopping;
 
     public async Task<SendOutcome> ConnectedAsync(DeviceSession session, CancellationToken cancellationToken)
@@ -72,16 +74,38 @@ public sealed partial class EventsConnectionEventProducer(
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Waits until the queue is empty and nothing is being sent. The queue stays open: the MQTT server calls this
+    /// after it has ended every session, and the host stops this service later, so no report can arrive too late.
+    /// </summary>
+    public async Task DrainAsync(TimeSpan bound)
+    {
+        _drainedOnce = true;
+        var deadline = DateTime.UtcNow + bound;
+        while (Volatile.Read(ref _queued) > 0 || Volatile.Read(ref _sending) != 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                LogDrainIncomplete(Volatile.Read(ref _queued) + Volatile.Read(ref _sending));
+                return;
+            }
+
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Runs after the MQTT server has stopped (hosted services stop in reverse order): sends what is queued.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // The MQTT server has usually drained already (and waited its bound); then only a short last look.
+        await DrainAsync(_drainedOnce ? TimeSpan.FromSeconds(1) : DrainBound).ConfigureAwait(false);
         _stopping = true;
         _queue.Writer.TryComplete();
         if (_loop is { } loop)
         {
             try
             {
-                await loop.WaitAsync(DrainBound, cancellationToken).ConfigureAwait(false);
+                await loop.WaitAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is TimeoutException or OperationCanceledException)
             {
@@ -94,6 +118,7 @@ public sealed partial class EventsConnectionEventProducer(
     {
         await foreach (var (session, reason) in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
+            Interlocked.Exchange(ref _sending, 1);
             Interlocked.Decrement(ref _queued);
             var identity = session.Identity!;
             try
@@ -116,6 +141,10 @@ public sealed partial class EventsConnectionEventProducer(
             catch (Exception e)
             {
                 LogSendFailed(e, identity.TenantId, identity.DeviceId);
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _sending, 0);
             }
         }
     }

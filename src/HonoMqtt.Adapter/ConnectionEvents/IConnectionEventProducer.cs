@@ -11,4 +11,7 @@ public interface IConnectionEventProducer
 
     /// <summary>Reports the end of a session without blocking the caller (MQTTnet may hold its connect lock).</summary>
     void Disconnected(DeviceSession session, string reason);
+
+    /// <summary>Waits (at most <paramref name="bound"/>) until every reported end has been sent; new reports are still taken.</summary>
+    Task DrainAsync(TimeSpan bound) => Task.CompletedTask;
 }

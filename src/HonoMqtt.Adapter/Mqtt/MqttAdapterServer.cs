@@ -154,6 +154,10 @@ public sealed partial class MqttAdapterServer : IHostedService, IAsyncDisposable
         {
             EndSession(session, "shutdown");
         }
+
+        // Every session's "disconnected" event goes out before this service is done, whatever order the host
+        // stops the others in (the messaging network stops after us).
+        await _connectionEvents.DrainAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
