@@ -81,6 +81,7 @@ public sealed partial class EventsConnectionEventProducer(
     public async Task DrainAsync(TimeSpan bound)
     {
         _drainedOnce = true;
+        _stopping = true;   // shutting down: send what is queued, but no more waiting for a consumer to come back
         var deadline = DateTime.UtcNow + bound;
         while (Volatile.Read(ref _queued) > 0 || Volatile.Read(ref _sending) != 0)
         {
