@@ -100,7 +100,7 @@ internal sealed record SendCommandOptions
             return false;
         }
 
-        if (!TryGetInt(values, "--port", 1, 65535, out var port, out error) || !TryGetInt(values, "--timeout-seconds", 1, 3600, out var timeout, out error))
+        if (!OptionValues.TryGetInt(values, "--port", 1, 65535, out var port, out error) || !OptionValues.TryGetInt(values, "--timeout-seconds", 1, 3600, out var timeout, out error))
         {
             return false;
         }
@@ -123,25 +123,6 @@ internal sealed record SendCommandOptions
             RabbitMq = flags.Contains("--rabbitmq"),
             TimeoutSeconds = timeout ?? defaults.TimeoutSeconds,
         };
-        return true;
-    }
-
-    private static bool TryGetInt(Dictionary<string, string> values, string name, int min, int max, out int? value, [NotNullWhen(false)] out string? error)
-    {
-        value = null;
-        error = null;
-        if (!values.TryGetValue(name, out var text))
-        {
-            return true;
-        }
-
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed < min || parsed > max)
-        {
-            error = $"{name} must be a number between {min} and {max} (was '{text}')";
-            return false;
-        }
-
-        value = parsed;
         return true;
     }
 }
